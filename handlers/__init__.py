@@ -1,0 +1,17 @@
+"""Routers in the order they are tried: errors, features, then the fallback that answers anything left."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+
+def build_routers() -> list[Router]:
+    # Imported here so that building a dispatcher twice (tests) gets fresh router objects.
+    import importlib
+
+    from handlers import errors, help, membership, start
+
+    modules = [errors, start, help, membership]
+    for module in modules:
+        importlib.reload(module)
+    return [errors.router, start.router, help.router, membership.router, help.fallback_router]

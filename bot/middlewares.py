@@ -1,0 +1,88 @@
+"""Outer middlewares: a database session per update, the current user and company, and the role guard."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.flags import get_flag
+from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.types import User as TelegramUser
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.models import Role
+from services.users import ActiveContext, TelegramIdentity, active_context, get_or_create_user
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+log = logging.getLogger(__name__)
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    """One session and transaction per update: committed when the handler returns, rolled back if it raises."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self.session_factory = session_factory
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.session_factory() as session:
+            data["session"] = session
+            try:
+                result = await handler(event, data)
+            except BaseException:
+                await session.rollback()
+                raise
+            await session.commit()
+            return result
+
+
+class CurrentUserMiddleware(BaseMiddleware):
+    """Loads (or creates) the user's row and their active company with role: `user` and `ctx` in handler data."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        telegram_user: TelegramUser | None = data.get("event_from_user")
+        session: AsyncSession = data["session"]
+        if telegram_user is None or telegram_user.is_bot:
+            data["user"], data["ctx"] = None, None
+            return await handler(event, data)
+        user = await get_or_create_user(
+            session,
+            TelegramIdentity(
+                telegram_id=telegram_user.id,
+                first_name=telegram_user.full_name or telegram_user.first_name,
+                username=telegram_user.username,
+                language_code=telegram_user.language_code,
+            ),
+        )
+        data["user"] = user
+        data["ctx"] = await active_context(session, user)
+        return await handler(event, data)
+
+
+class RoleGuardMiddleware(BaseMiddleware):
+    """Checks a handler's `roles` flag against the user's role in the active company and refuses clearly.
+
+    Used as `@router.message(Command("invite"), flags={"roles": MANAGING_ROLES})`. A handler with the flag
+    never runs for a user without a company or without the role; the user is told why in their language.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        roles: frozenset[Role] | None = get_flag(data, "roles")
+        if roles is None:
+            return await handler(event, data)
+        ctx: ActiveContext | None = data.get("ctx")
+        i18n = data["i18n"]
+        if ctx is None:
+            key = "error-no-company"
+        elif ctx.role in roles:
+            return await handler(event, data)
+        else:
+            key = "error-no-permission"
+        log.info("refused %s for user %s (role %s)", get_flag(data, "name") or "handler",
+                 getattr(data.get("user"), "id", None), ctx.role.value if ctx else None)
+        if isinstance(event, CallbackQuery):
+            await event.answer(i18n.get(key), show_alert=True)
+        elif isinstance(event, Message):
+            await event.answer(i18n.get(key))
+        return None

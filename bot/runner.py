@@ -1,0 +1,154 @@
+"""Run modes: long polling, and the webhook HTTP server (aiohttp) with a health check."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import signal
+from typing import Any
+
+from aiogram import Bot
+from aiohttp import web
+from sqlalchemy import select, text
+
+from bot.factory import App, set_bot_commands
+from db.migrate import ensure_up_to_date
+from db.models import AppState
+
+log = logging.getLogger(__name__)
+WEBHOOK_STATE_KEY = "telegram.webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+APP_KEY = web.AppKey("smartsavdo_app", App)
+
+
+async def prepare(app: App) -> None:
+    """Start-up checks shared by every mode: the schema is current and the token is accepted."""
+    await ensure_up_to_date(app.engine)
+    me = await app.bot.get_me()
+    log.info("bot @%s (id %s) ready", me.username, me.id)
+    await set_bot_commands(app.bot)
+
+
+async def run_polling(app: App, *, handle_signals: bool = True) -> None:
+    await prepare(app)
+    await app.bot.delete_webhook(drop_pending_updates=False)
+    try:
+        await app.dispatcher.start_polling(
+            app.bot,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+            handle_signals=handle_signals,
+            close_bot_session=False,
+        )
+    finally:
+        await app.close()
+
+
+def _webhook_options(app: App) -> dict[str, Any]:
+    settings = app.settings
+    assert settings.webhook_url is not None
+    return {
+        "url": settings.webhook_url + settings.webhook_path,
+        "allowed_updates": sorted(app.dispatcher.resolve_used_update_types()),
+        "secret_token": settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+    }
+
+
+async def ensure_webhook(app: App) -> bool:
+    """Calls setWebhook only when the URL or options changed, so replicas starting together don't fight."""
+    options = _webhook_options(app)
+    digest = hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()
+    info = await app.bot.get_webhook_info()
+    async with app.session_factory() as session:
+        stored = await session.get(AppState, WEBHOOK_STATE_KEY)
+        if stored is not None and stored.value == digest and info.url == options["url"]:
+            return False
+        await app.bot.set_webhook(**options)
+        if stored is None:
+            session.add(AppState(key=WEBHOOK_STATE_KEY, value=digest))
+        else:
+            stored.value = digest
+        await session.commit()
+    log.info("webhook set to %s", options["url"])
+    return True
+
+
+async def _telegram_update(request: web.Request) -> web.Response:
+    app = request.app[APP_KEY]
+    expected = app.settings.webhook_secret.get_secret_value() if app.settings.webhook_secret else ""
+    given = request.headers.get(SECRET_HEADER, "")
+    if expected and not hmac.compare_digest(given.encode(), expected.encode()):
+        return web.Response(status=401, text="bad secret")
+    try:
+        update = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return web.Response(status=400, text="bad json")
+    # Telegram gets its 200 at once; the update is handled in the background and tracked for shutdown.
+    task = asyncio.create_task(_feed(app, app.bot, update))
+    app.background.add(task)
+    task.add_done_callback(app.background.discard)
+    return web.Response(text="ok")
+
+
+async def _feed(app: App, bot: Bot, update: dict[str, Any]) -> None:
+    try:
+        await app.dispatcher.feed_raw_update(bot, update)
+    except Exception:
+        log.exception("webhook update %s failed", update.get("update_id"))
+
+
+async def _health(request: web.Request) -> web.Response:
+    app = request.app[APP_KEY]
+    try:
+        async with app.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as error:
+        return web.json_response({"status": "fail", "database": str(type(error).__name__)}, status=503)
+    return web.json_response({"status": "ok"})
+
+
+def build_web_app(app: App) -> web.Application:
+    web_app = web.Application(client_max_size=2 * 1024 * 1024)
+    web_app[APP_KEY] = app
+    web_app.router.add_post(app.settings.webhook_path, _telegram_update)
+    web_app.router.add_get("/healthz", _health)
+    return web_app
+
+
+async def run_webhook(app: App, *, stop: asyncio.Event | None = None) -> None:
+    if not app.settings.webhook_url:
+        from bot.config import ConfigError
+
+        raise ConfigError("WEBHOOK_URL is not set: the public https URL Telegram should post updates to")
+    await prepare(app)
+    await ensure_webhook(app)
+    dispatcher = app.dispatcher
+    workflow = {"dispatcher": dispatcher, "bots": [app.bot], **dispatcher.workflow_data}
+    await dispatcher.emit_startup(bot=app.bot, **workflow)
+    runner = web.AppRunner(build_web_app(app), handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, app.settings.webhook_host, app.settings.webhook_port)
+    await site.start()
+    log.info("webhook server on %s:%s", app.settings.webhook_host, app.settings.webhook_port)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    try:
+        await stop.wait()
+    finally:
+        log.info("stopping: no new updates accepted, finishing in-flight ones")
+        await site.stop()
+        await dispatcher.emit_shutdown(bot=app.bot, **workflow)
+        await runner.cleanup()
+        await app.close()
+
+
+async def stored_webhook_digest(app: App) -> str | None:
+    async with app.session_factory() as session:
+        return await session.scalar(select(AppState.value).where(AppState.key == WEBHOOK_STATE_KEY))

@@ -1,0 +1,51 @@
+"""Bot API request middleware: retries 429 (after `retry_after`) and 5xx/network errors with backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.methods import AnswerCallbackQuery, GetUpdates, TelegramMethod
+from aiogram.methods.base import TelegramType
+
+log = logging.getLogger(__name__)
+
+# Not retried: a callback answer is useless once late (Telegram drops it after ~15 s);
+# getUpdates has its own backoff in the polling loop.
+NEVER_RETRIED = (AnswerCallbackQuery, GetUpdates)
+
+
+class RetryRequestMiddleware(BaseRequestMiddleware):
+    def __init__(self, max_attempts: int = 5, base_delay: float = 0.5, max_delay: float = 30.0,
+                 max_retry_after: float = 60.0) -> None:
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.max_retry_after = max_retry_after
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Any:
+        if type(method) in NEVER_RETRIED:
+            return await make_request(bot, method)
+        attempt = 1
+        while True:
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as error:
+                if attempt >= self.max_attempts or error.retry_after > self.max_retry_after:
+                    raise
+                log.warning("%s: flood control, retry in %s s", type(method).__name__, error.retry_after)
+                await asyncio.sleep(error.retry_after)
+            except (TelegramServerError, TelegramNetworkError) as error:
+                if attempt >= self.max_attempts:
+                    raise
+                delay = random.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))  # full jitter
+                log.warning("%s failed (%s), retry %d in %.2f s", type(method).__name__, error, attempt, delay)
+                await asyncio.sleep(delay)
+            attempt += 1

@@ -1,0 +1,110 @@
+## Language and onboarding
+choose-language = Choose your language / Tilni tanlang / Выберите язык
+language-set = Language set: English.
+welcome-new =
+    Welcome to Smart Savdo, { $name }!
+    I keep your shop's sales, staff, payroll and taxes in one chat.
+
+    You are not in a company yet. Create your company, or open the invite link your manager sent you.
+welcome-back = Welcome back, { $name }. Active company: <b>{ $company }</b> ({ $role }).
+btn-create-company = Create a company
+create-ask-name = What is the company called? Send its name (up to 128 characters).
+create-ask-tin = Send the company's TIN (STIR): exactly 9 digits.
+create-ask-timezone = Choose the company's time zone, or send its name (for example Asia/Tashkent).
+create-ask-regime = Which tax regime is the company on?
+btn-regime-turnover = Turnover tax
+btn-regime-vat = VAT (general regime)
+create-done =
+    Company <b>{ $company }</b> is created and you are its owner.
+    TIN: { $tin }
+    Time zone: { $timezone }
+
+    Next: invite your staff with /invite.
+btn-cancel = Cancel
+cancelled = Cancelled. Nothing was changed.
+press-a-button = Please choose with the buttons above, or send /cancel.
+
+## Invites
+invite-choose-role = Which role will the new member have?
+invite-choose-branch = Which branch will they work in?
+btn-all-branches = All branches
+all-branches = all branches
+invite-created =
+    Invite for a <b>{ $role }</b> ({ $branch }) is ready. It works once and expires on { $expires }.
+
+    Send this link to the person:
+    { $link }
+invite-joined = You have joined <b>{ $company }</b> as { $role }.
+invite-not-found = This invite link is not valid. Ask for a new one.
+invite-used = This invite has already been used. Ask for a new one.
+invite-expired = This invite has expired. Ask for a new one.
+invite-company-gone = The company of this invite no longer exists.
+invite-already-member = You are already a member of <b>{ $company }</b>.
+
+## Members
+members-title = Members of <b>{ $company }</b>: { $count }
+member-line = { $name } — { $role } ({ $branches })
+member-card =
+    <b>{ $name }</b>
+    Role: { $role }
+    Branches: { $branches }
+btn-change-role = Change role
+btn-remove = Remove
+btn-back = Back
+member-choose-role = Choose the new role for { $name }:
+member-remove-confirm = Remove { $name } from the company?
+btn-confirm-remove = Yes, remove
+member-removed = { $name } was removed from the company.
+member-role-changed = { $name } is now { $role }.
+member-you = (you)
+
+## Company switching
+company-choose = Choose the active company:
+company-switched = Active company: <b>{ $company }</b> ({ $role }).
+company-none = You are not a member of any company yet. Send /start.
+
+## Roles
+role-owner = owner
+role-manager = manager
+role-accountant = accountant
+role-cashier = cashier
+role-warehouse = warehouse
+role-agent = sales agent
+role-staff = staff
+
+## Commands and help
+help-title = Commands for you ({ $role }):
+help-no-company = Commands you can use now:
+cmd-start = start or restart
+cmd-help = what I can do
+cmd-lang = change language
+cmd-company = switch the active company
+cmd-invite = invite a member
+cmd-members = members and roles
+cmd-cancel = cancel the current action
+
+## Main menu buttons
+menu-invite = ➕ Invite
+menu-members = 👥 Members
+menu-company = 🏢 Company
+menu-language = 🌐 Language
+menu-help = ❓ Help
+
+## Errors
+error-generic = Something went wrong on our side and nothing was changed. Please try again in a minute. (ref { $ref })
+error-no-permission = Your role does not allow this.
+error-not-found = Not found.
+error-invalid = This value is not valid.
+error-no-company = You are not in a company yet. Send /start to create one or use an invite link.
+error-not-your-company = That company is not among yours.
+error-role-not-assignable = You cannot give the role "{ $role }".
+error-branch-not-yours = That branch is not in your company.
+error-unknown-language = Unknown language.
+error-stale-button = This button is out of date. Open the menu again.
+error-member-not-found = This member is not in your company.
+error-last-owner = A company must keep at least one owner. Make someone else an owner first.
+error-tin-format = A TIN must be exactly 9 digits, for example 305123456. Try again.
+error-company-name = The name must be 1 to { $max } characters and must not start with "/". Try again.
+error-timezone = "{ $value }" is not a time zone I know. Choose a button or send a name like Asia/Tashkent.
+unknown-command = I don't know the command { $command }. Send /help for the list.
+not-understood = I didn't understand that. Use the menu below or send /help.

@@ -1,0 +1,110 @@
+## Language and onboarding
+choose-language = Choose your language / Tilni tanlang / Выберите язык
+language-set = Язык: русский.
+welcome-new =
+    Добро пожаловать в Smart Savdo, { $name }!
+    Я веду продажи, сотрудников, зарплату и налоги вашего магазина в одном чате.
+
+    Вы пока не состоите в компании. Создайте свою компанию или откройте ссылку-приглашение от руководителя.
+welcome-back = С возвращением, { $name }. Активная компания: <b>{ $company }</b> ({ $role }).
+btn-create-company = Создать компанию
+create-ask-name = Как называется компания? Отправьте название (до 128 символов).
+create-ask-tin = Отправьте ИНН (СТИР) компании: ровно 9 цифр.
+create-ask-timezone = Выберите часовой пояс компании или отправьте его название (например, Asia/Tashkent).
+create-ask-regime = Какой налоговый режим у компании?
+btn-regime-turnover = Налог с оборота
+btn-regime-vat = НДС (общий режим)
+create-done =
+    Компания <b>{ $company }</b> создана, вы её владелец.
+    ИНН: { $tin }
+    Часовой пояс: { $timezone }
+
+    Дальше: пригласите сотрудников командой /invite.
+btn-cancel = Отмена
+cancelled = Отменено. Ничего не изменено.
+press-a-button = Пожалуйста, выберите кнопкой выше или отправьте /cancel.
+
+## Invites
+invite-choose-role = Какая роль будет у нового участника?
+invite-choose-branch = В каком филиале он будет работать?
+btn-all-branches = Все филиалы
+all-branches = все филиалы
+invite-created =
+    Приглашение для роли <b>{ $role }</b> ({ $branch }) готово. Оно одноразовое и действует до { $expires }.
+
+    Отправьте эту ссылку человеку:
+    { $link }
+invite-joined = Вы присоединились к <b>{ $company }</b> с ролью «{ $role }».
+invite-not-found = Ссылка-приглашение недействительна. Попросите новую.
+invite-used = Это приглашение уже использовано. Попросите новое.
+invite-expired = Срок приглашения истёк. Попросите новое.
+invite-company-gone = Компании из этого приглашения больше нет.
+invite-already-member = Вы уже состоите в <b>{ $company }</b>.
+
+## Members
+members-title = Участники <b>{ $company }</b>: { $count }
+member-line = { $name } — { $role } ({ $branches })
+member-card =
+    <b>{ $name }</b>
+    Роль: { $role }
+    Филиалы: { $branches }
+btn-change-role = Сменить роль
+btn-remove = Удалить
+btn-back = Назад
+member-choose-role = Выберите новую роль для { $name }:
+member-remove-confirm = Удалить { $name } из компании?
+btn-confirm-remove = Да, удалить
+member-removed = { $name } удалён(а) из компании.
+member-role-changed = Теперь у { $name } роль «{ $role }».
+member-you = (вы)
+
+## Company switching
+company-choose = Выберите активную компанию:
+company-switched = Активная компания: <b>{ $company }</b> ({ $role }).
+company-none = Вы пока не состоите ни в одной компании. Отправьте /start.
+
+## Roles
+role-owner = владелец
+role-manager = управляющий
+role-accountant = бухгалтер
+role-cashier = кассир
+role-warehouse = склад
+role-agent = торговый агент
+role-staff = сотрудник
+
+## Commands and help
+help-title = Ваши команды ({ $role }):
+help-no-company = Доступные сейчас команды:
+cmd-start = начать заново
+cmd-help = что я умею
+cmd-lang = сменить язык
+cmd-company = сменить активную компанию
+cmd-invite = пригласить участника
+cmd-members = участники и роли
+cmd-cancel = отменить текущее действие
+
+## Main menu buttons
+menu-invite = ➕ Пригласить
+menu-members = 👥 Участники
+menu-company = 🏢 Компания
+menu-language = 🌐 Язык
+menu-help = ❓ Помощь
+
+## Errors
+error-generic = У нас что-то пошло не так, ничего не изменено. Попробуйте ещё раз через минуту. (код { $ref })
+error-no-permission = Ваша роль не позволяет это сделать.
+error-not-found = Не найдено.
+error-invalid = Недопустимое значение.
+error-no-company = Вы пока не состоите в компании. Отправьте /start, чтобы создать её, или откройте ссылку-приглашение.
+error-not-your-company = Эта компания не из ваших.
+error-role-not-assignable = Вы не можете назначить роль «{ $role }».
+error-branch-not-yours = Этого филиала нет в вашей компании.
+error-unknown-language = Неизвестный язык.
+error-stale-button = Эта кнопка устарела. Откройте меню заново.
+error-member-not-found = Такого участника нет в вашей компании.
+error-last-owner = В компании должен остаться хотя бы один владелец. Сначала назначьте владельцем кого-то ещё.
+error-tin-format = ИНН — ровно 9 цифр, например 305123456. Попробуйте ещё раз.
+error-company-name = Название — от 1 до { $max } символов и не начинается с «/». Попробуйте ещё раз.
+error-timezone = «{ $value }» — неизвестный часовой пояс. Нажмите кнопку или отправьте название вроде Asia/Tashkent.
+unknown-command = Я не знаю команду { $command }. Список — /help.
+not-understood = Я не понял. Воспользуйтесь меню ниже или отправьте /help.

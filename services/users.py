@@ -1,0 +1,80 @@
+"""Telegram users as the product knows them: language, active company."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import repositories as repo
+from db.models import Company, Membership, Role, User
+from services.errors import NotFound, ValidationFailed
+from services.locale import SUPPORTED_LOCALES
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramIdentity:
+    telegram_id: int
+    first_name: str
+    username: str | None
+    language_code: str | None
+
+
+async def get_or_create_user(session: AsyncSession, identity: TelegramIdentity) -> User:
+    user = await repo.user_by_telegram_id(session, identity.telegram_id)
+    if user is None:
+        user = User(telegram_id=identity.telegram_id, first_name=identity.first_name[:128], username=identity.username)
+        session.add(user)
+        await session.flush()
+    elif (user.first_name, user.username) != (identity.first_name[:128], identity.username):
+        user.first_name, user.username = identity.first_name[:128], identity.username
+    if user.bot_blocked:
+        user.bot_blocked = False  # they wrote to us, so they unblocked the bot
+    return user
+
+
+def set_language(user: User, language: str) -> None:
+    if language not in SUPPORTED_LOCALES:
+        raise ValidationFailed("error-unknown-language")
+    user.language = language
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveContext:
+    company: Company
+    membership: Membership
+
+    @property
+    def role(self) -> Role:
+        return Role(self.membership.role)
+
+    @property
+    def branch_ids(self) -> frozenset[int] | None:
+        """None means every branch of the company."""
+        return frozenset(branch.id for branch in self.membership.branches) or None
+
+
+async def active_context(session: AsyncSession, user: User) -> ActiveContext | None:
+    """The user's active company and role; falls back to their first membership when unset or gone."""
+    if user.active_company_id is not None:
+        membership = await repo.membership(session, user.id, user.active_company_id)
+        if membership is not None:
+            return ActiveContext(company=membership.company, membership=membership)
+    memberships = await repo.memberships_of_user(session, user.id)
+    if not memberships:
+        if user.active_company_id is not None:
+            user.active_company_id = None
+        return None
+    first = await repo.membership(session, user.id, memberships[0].company_id)
+    if first is None:
+        return None
+    user.active_company_id = first.company_id
+    return ActiveContext(company=first.company, membership=first)
+
+
+async def switch_company(session: AsyncSession, user: User, company_id: int) -> Company:
+    membership = await repo.membership(session, user.id, company_id)
+    if membership is None:
+        raise NotFound("error-not-your-company")
+    user.active_company_id = company_id
+    return membership.company
