@@ -16,7 +16,7 @@ from db.models import Company, CompanyTaxRegime, Membership, Role, TaxRegime, Us
 from services import audit
 from services.errors import ValidationFailed
 
-TIN_PATTERN = re.compile(r"^\d{9}$")
+TIN_PATTERN = re.compile(r"^[0-9]{9}$")
 NAME_MAX = 128
 # Uzbekistan has one offset; the other zones are offered for businesses that also run elsewhere.
 COMMON_TIMEZONES = ("Asia/Tashkent", "Asia/Samarkand", "Asia/Almaty", "Europe/Moscow")
