@@ -11,10 +11,11 @@ from aiogram_i18n import I18nMiddleware
 from aiogram_i18n.cores import FluentRuntimeCore
 from aiogram_i18n.managers import BaseManager
 
+import locales
 from db.models import User
 from services.locale import DEFAULT_LOCALE, SUPPORTED_LOCALES, normalize_locale
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = Path(locales.__file__).resolve().parent
 
 
 class UserLocaleManager(BaseManager):

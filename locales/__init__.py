@@ -1,0 +1,1 @@
+"""Translation files (Fluent): uz (default), ru, en."""
