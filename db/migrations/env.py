@@ -7,7 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import db.models  # noqa: F401
+import db.models
+import db.sales  # noqa: F401
 from db.base import Base
 
 target_metadata = Base.metadata
