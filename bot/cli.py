@@ -126,6 +126,13 @@ async def _invite(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_session(settings, work)
 
 
+async def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from sandbox.demo import run_demo
+
+    await run_demo(host=args.host, port=args.port, seed=args.seed, db_path=args.db)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from db.models import Role, TaxRegime
 
@@ -160,6 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--role", required=True, choices=[r.value for r in Role])
     invite.add_argument("--branch", type=int)
     invite.add_argument("--hours", type=int)
+    demo = add("demo", _demo, "the offline demo: Telegram emulator with a web chat, the bot, a seeded company")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8080)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--db", default="data/demo.db")
     return parser
 
 

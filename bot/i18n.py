@@ -38,6 +38,11 @@ class UserLocaleManager(BaseManager):
 class SharedFluentCore(FluentRuntimeCore):
     """Loaded once and kept: jobs and the CLI translate outside any dispatcher's start-up and shutdown."""
 
+    @staticmethod
+    def _extract_locales(path: Path) -> list[str]:
+        # Only the language folders: locales/ is also a Python package (with __pycache__) so it installs.
+        return [locale for locale in SUPPORTED_LOCALES if (LOCALES_DIR / locale).is_dir()]
+
     async def startup(self) -> None:
         if not self.locales:
             self.locales.update(self.find_locales())

@@ -1,0 +1,60 @@
+"""Run the real bot against the emulator: used by `python -m bot demo`, the end-to-end tests and benchmarks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings, load_settings
+from bot.factory import App, build_app
+from bot.runner import run_polling
+
+DEMO_TOKEN = "700000001:SANDBOX-demo-token"
+
+
+def sandbox_settings(telegram_base: str, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": DEMO_TOKEN, "telegram_api_base": telegram_base, "database_url": database_url,
+        "secret_key": "sandbox-secret-key-0123456789", "redis_url": None,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+@dataclass
+class RunningBot:
+    app: App
+    task: asyncio.Task[None]
+
+    async def stop(self) -> None:
+        if not self.task.done():
+            with contextlib.suppress(RuntimeError):
+                await self.app.dispatcher.stop_polling()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(self.task, timeout=30)
+
+
+async def start_polling_bot(settings: Settings, *, engine: AsyncEngine | None = None) -> RunningBot:
+    """Starts the production app in polling mode and returns once the dispatcher has started."""
+    app = build_app(settings, engine=engine)
+    started = asyncio.Event()
+
+    async def mark_started() -> None:
+        started.set()
+
+    app.dispatcher.startup.register(mark_started)
+    task = asyncio.create_task(run_polling(app, handle_signals=False))
+    waiter = asyncio.create_task(started.wait())
+    done, _ = await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED, timeout=30)
+    if task in done:
+        waiter.cancel()
+        task.result()  # re-raises the start-up failure
+    if waiter not in done:
+        waiter.cancel()
+        task.cancel()
+        raise TimeoutError("the bot did not start within 30 s")
+    return RunningBot(app=app, task=task)
