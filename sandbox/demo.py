@@ -46,7 +46,8 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
     print(f"\nSmart Savdo demo is running (seed {seed}, database {database}).")
     print(f"  Open {base}/ in a browser and pick a persona:")
     for persona, telegram_id in personas:
-        print(f"    {persona.first_name:<8} {persona.role.value:<8} (user id {telegram_id}, language {persona.language})")
+        print(f"    {persona.first_name:<8} {persona.role.value:<8} "
+              f"(user id {telegram_id}, language {persona.language})")
     print(f"  Company id {seeded.company_id}. Press Ctrl-C to stop.\n", flush=True)
 
     stop = stop or asyncio.Event()
