@@ -12,8 +12,8 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeDefault
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -42,7 +42,7 @@ def build_bot(settings: Settings, token: str | None = None) -> Bot:
     )
 
 
-def build_storage(settings: Settings) -> tuple[BaseStorage, Any]:
+def build_storage(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation]:
     """Memory FSM by default; with REDIS_URL, Redis storage and per-user event isolation (several replicas)."""
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
@@ -51,7 +51,8 @@ def build_storage(settings: Settings) -> tuple[BaseStorage, Any]:
             settings.redis_url, key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
         )
         return storage, RedisEventIsolation(storage.redis, key_builder=storage.key_builder)
-    return MemoryStorage(), None
+    # Updates of one user are handled one at a time, so a reply never races the commit of the previous one.
+    return MemoryStorage(), SimpleEventIsolation()
 
 
 @dataclass
@@ -75,10 +76,7 @@ def build_dispatcher(
     settings: Settings, session_factory: async_sessionmaker[AsyncSession], **workflow_data: Any
 ) -> Dispatcher:
     storage, isolation = build_storage(settings)
-    kwargs: dict[str, Any] = {"storage": storage}
-    if isolation is not None:
-        kwargs["events_isolation"] = isolation
-    dispatcher = Dispatcher(settings=settings, **kwargs, **workflow_data)
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation, settings=settings, **workflow_data)
     # Order matters: the session opens first, the user is loaded in it, then i18n reads the user's language.
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
     dispatcher.update.outer_middleware(CurrentUserMiddleware())

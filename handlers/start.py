@@ -117,8 +117,12 @@ async def language_chosen(
             return
     if onboarding or ctx is None:
         await _greet(message, i18n, user, ctx)
-    else:
-        await message.answer(i18n.get("language-set"), reply_markup=main_menu(i18n, ctx.role))
+    else:  # the menu is re-sent so its buttons speak the new language
+        await message.answer(
+            i18n.get("welcome-back", name=esc(user.first_name), company=esc(ctx.company.name),
+                     role=role_name(i18n, ctx.role)),
+            reply_markup=main_menu(i18n, ctx.role),
+        )
 
 
 # --- company creation -------------------------------------------------------------------------------------
