@@ -15,8 +15,8 @@ import json
 import statistics
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from aiogram import Dispatcher
@@ -46,7 +46,9 @@ async def echo_bot(base: str) -> AsyncIterator[None]:
 
 
 @asynccontextmanager
-async def smartsavdo_bot(base: str, sandbox: SandboxClient, workdir: Path, users: list[SandboxUser]) -> AsyncIterator[None]:
+async def smartsavdo_bot(
+    base: str, sandbox: SandboxClient, workdir: Path, users: list[SandboxUser]
+) -> AsyncIterator[None]:
     url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
     engine = create_engine(url)
     await upgrade(engine)
@@ -86,14 +88,14 @@ async def throughput(users: list[SandboxUser], text: str, per_user: int) -> floa
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 async def measure(name: str, text: str, args: argparse.Namespace,
-                  bot: Callable[[str, SandboxClient, list[SandboxUser]], Awaitable[object]]) -> dict[str, object]:
+                  bot: Callable[[str, SandboxClient, list[SandboxUser]], AbstractAsyncContextManager[None]]) -> dict[str, object]:
     async with TelegramEmulator() as emulator, SandboxClient(emulator.base_url) as sandbox:
         users = [await sandbox.create_user(f"User {i}", language_code="en") for i in range(args.users)]
-        async with bot(emulator.base_url, sandbox, users):  # type: ignore[attr-defined]
+        async with bot(emulator.base_url, sandbox, users):
             await latency(users[:1], text, 5)  # warm-up
             samples = await latency(users, text, args.latency_samples)
             rate = await throughput(users, text, args.per_user)
