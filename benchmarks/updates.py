@@ -91,8 +91,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-async def measure(name: str, text: str, args: argparse.Namespace,
-                  bot: Callable[[str, SandboxClient, list[SandboxUser]], AbstractAsyncContextManager[None]]) -> dict[str, object]:
+BotFactory = Callable[[str, SandboxClient, list[SandboxUser]], AbstractAsyncContextManager[None]]
+
+
+async def measure(name: str, text: str, args: argparse.Namespace, bot: BotFactory) -> dict[str, object]:
     async with TelegramEmulator() as emulator, SandboxClient(emulator.base_url) as sandbox:
         users = [await sandbox.create_user(f"User {i}", language_code="en") for i in range(args.users)]
         async with bot(emulator.base_url, sandbox, users):
