@@ -44,6 +44,14 @@ async def _webhook(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.factory import build_app
+    from bot.runner import run_scheduler
+
+    await run_scheduler(build_app(settings))
+    return 0
+
+
 async def _with_session(settings: Settings, work: Callable[[Any], Coroutine[Any, Any, int]]) -> int:
     from db.engine import create_engine, create_session_factory
     from db.migrate import ensure_up_to_date
@@ -146,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("run", _run, "run the bot with long polling")
     add("webhook", _webhook, "run the webhook HTTP server (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_PORT)")
+    add("scheduler", _scheduler, "run the scheduler alone (syncs, summaries), beside webhook replicas")
     migrate = add("migrate", _migrate, "upgrade the database schema")
     migrate.add_argument("revision", nargs="?", default="head")
 

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     default_timezone: str = "Asia/Tashkent"
     log_level: str = "INFO"
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 90)
+    scheduler_in_process: bool = True  # `run` also runs the scheduler; set false when it runs as its own process
 
     @field_validator("bot_token")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -15,6 +16,7 @@ from aiohttp import web
 from sqlalchemy import select, text
 
 from bot.factory import App, set_bot_commands
+from bot.scheduler import Scheduler, SchedulerContext, default_tasks
 from db.migrate import ensure_up_to_date
 from db.models import AppState
 
@@ -32,9 +34,17 @@ async def prepare(app: App) -> None:
     await set_bot_commands(app.bot)
 
 
-async def run_polling(app: App, *, handle_signals: bool = True) -> None:
+def start_scheduler(app: App) -> Scheduler:
+    scheduler = Scheduler(SchedulerContext(app.session_factory, app.bot, app.settings), default_tasks())
+    scheduler.start()
+    return scheduler
+
+
+async def run_polling(app: App, *, handle_signals: bool = True, with_scheduler: bool | None = None) -> None:
     await prepare(app)
     await app.bot.delete_webhook(drop_pending_updates=False)
+    in_process = app.settings.scheduler_in_process if with_scheduler is None else with_scheduler
+    scheduler = start_scheduler(app) if in_process else None
     try:
         await app.dispatcher.start_polling(
             app.bot,
@@ -43,6 +53,24 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
             close_bot_session=False,
         )
     finally:
+        if scheduler is not None:
+            scheduler.shutdown()
+        await app.close()
+
+
+async def run_scheduler(app: App, *, stop: asyncio.Event | None = None) -> None:
+    """The scheduler as its own process (`python -m bot scheduler`), beside webhook replicas."""
+    await ensure_up_to_date(app.engine)
+    scheduler = start_scheduler(app)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        scheduler.shutdown()
         await app.close()
 
 
@@ -135,10 +163,8 @@ async def run_webhook(app: App, *, stop: asyncio.Event | None = None) -> None:
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):
-            pass
     try:
         await stop.wait()
     finally:

@@ -30,7 +30,7 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
     base = await emulator.start()
     engine = create_engine(database_url)
     await upgrade(engine)
-    settings = sandbox_settings(base, database_url)
+    settings = sandbox_settings(base, database_url, scheduler_in_process=True)
 
     async with SandboxClient(base) as sandbox:
         personas = []

@@ -20,6 +20,7 @@ def sandbox_settings(telegram_base: str, database_url: str, **overrides: Any) ->
     values: dict[str, Any] = {
         "bot_token": DEMO_TOKEN, "telegram_api_base": telegram_base, "database_url": database_url,
         "secret_key": "sandbox-secret-key-0123456789", "redis_url": None,
+        "scheduler_in_process": False,  # tests drive Scheduler.tick() with their own clock
     }
     values.update(overrides)
     return load_settings(**values)
