@@ -35,7 +35,7 @@ def _messages(locale: str) -> dict[str, set[str]]:
         resource = FluentParser().parse(path.read_text(encoding="utf-8"))
         for entry in resource.body:
             if isinstance(entry, ast.Junk):
-                raise AssertionError(f"{path}: cannot parse {entry.content[:80]!r}")
+                raise AssertionError(f"{path}: cannot parse {(entry.content or '')[:80]!r}")
             if isinstance(entry, ast.Message):
                 assert entry.id.name not in found, f"{locale}: duplicate key {entry.id.name}"
                 found[entry.id.name] = _variables(entry)

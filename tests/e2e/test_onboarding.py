@@ -170,7 +170,7 @@ async def test_forged_and_foreign_callback_data_change_nothing(running_bot: Runn
     company_id, member_id = foreign_button.split(":")[1], foreign_button.split(":")[3]
     for forged in (f"mb:{company_id}:rmok:{member_id}:-1", f"mb:1:rmok:{member_id}:-1",
                    f"mb:1:set:{member_id}:6", "mb:1:zzz:1:-1", "garbage", "iv:1:99:0", f"co:{company_id}"):
-        answer = await first.press(data=forged, message_id=own.message_id)
+        answer = await first.press(data=forged, message_id=own.message_id, forge=True)
         assert answer and answer.get("show_alert"), forged
     assert await _count(engine, Membership) == 2
     roles = await _rows(engine, select(Membership.role))

@@ -1,0 +1,46 @@
+## REGOS connection
+regos-private-only = Xavfsizlik uchun REGOS’ni faqat men bilan shaxsiy chatda ulang. Xabarni oʻchirib tashladim.
+regos-key-deleted-warning = Bu REGOS kalitiga oʻxshardi, shuning uchun xabarni oʻchirdim: kalitlarni hech qachon guruhga yubormang. Agar boshqalar koʻrgan boʻlsa, REGOS’da yangi kalit yarating.
+regos-status-none = REGOS hali ulanmagan.
+regos-status =
+    REGOS: <b>{ $status }</b>
+    Kalit: { $prefix }…
+    Filiallar: { $branches }
+    Oxirgi muvaffaqiyatli sinxronlash: { $last_sync }
+regos-status-ok = ulangan
+regos-status-failing = javob bermayapti
+regos-status-revoked = kalit rad etilgan
+regos-never = hali boʻlmagan
+regos-ask-key =
+    REGOS integratsiya kalitini joylashtiring (32 belgi). U REGOS.Online → Biznes sozlamalari → Integratsiyalar boʻlimida.
+    Xabaringizni oʻqishim bilan oʻchiraman va kalitni shifrlangan holda saqlayman.
+regos-checking = Kalitni REGOS’da tekshiryapman…
+regos-connected = ✅ REGOS ulandi: { $branches } ta filial topildi. Savdolarni hozir yuklash uchun /sync yuboring; keyin har soatda oʻzim sinxronlayman.
+regos-key-rejected = ❌ REGOS bu kalitni rad etdi (kod { $code }). 32 belgining hammasi koʻchirilganini tekshiring yoki REGOS’da yangi integratsiya kaliti yaratib, qayta joylashtiring.
+regos-no-rights = ❌ Kalit ishlaydi, lekin { $method } uchun huquqi yoʻq (kod { $code }). REGOS’da integratsiyaga savdo, ombor va maʼlumotnomalarga ruxsat bering, soʻng kalitni qayta joylashtiring.
+regos-unreachable = ❌ REGOS hozir javob bermayapti. Hech narsa oʻzgarmadi; bir necha daqiqadan soʻng qayta urinib koʻring.
+regos-failed = ❌ REGOS xato bilan javob berdi (kod { $code }): { $description }. Hech narsa oʻzgarmadi.
+regos-key-format = Bu integratsiya kalitiga oʻxshamaydi: u 32 ta harf va raqamdan iborat. Qayta joylashtiring yoki /cancel yuboring.
+btn-regos-connect = Yangi kalit ulash
+btn-regos-sync = Hozir sinxronlash
+btn-regos-branches = Filiallar
+regos-branches-title = REGOS’dagi filiallar. Nomini oʻzgartirish uchun filialni bosing.
+regos-branch-ask-name = { $name } uchun yangi nom yuboring:
+regos-branch-renamed = Filial nomi oʻzgartirildi: { $name }.
+regos-not-connected = REGOS ulanmagan. Ega uni /regos orqali ulashi mumkin.
+
+## Sync
+sync-started = ⏳ Savdolarni REGOS’dan yuklayapman…
+sync-progress = ⏳ Sinxronlash: { $days } kundan { $day }-kun, { $receipts } ta chek, { $elapsed } s
+sync-done =
+    ✅ Sinxronlash { $elapsed } s da tugadi: { $days } kun, { $receipts } ta chek ({ $inserted } ta yangi, { $updated } ta yangilangan).
+    Sof savdo { $net }.
+sync-reconcile-ok = Jami summalar REGOS hisobotiga mos keladi.
+sync-reconcile-mismatch = ⚠️ Jami summalar REGOS hisobotidan farq qiladi: { $dates }. Keyingi sinxronlashda yana tekshiraman.
+sync-skipped = Maʼlumoti toʻliq boʻlmagan { $count } ta yozuv oʻtkazib yuborildi.
+sync-failed = ❌ Sinxronlash toʻxtadi: REGOS javob bermayapti. Yuklangan maʼlumotlar saqlangan; keyingi safar yetib olaman.
+sync-busy = Bu kompaniya uchun sinxronlash allaqachon ketmoqda. Tugashini kuting.
+sync-alert-down = ⚠️ { $company } kompaniyasi uchun REGOS { $since } dan beri javob bermayapti. U qaytgach, savdolar avtomatik yuklanadi.
+sync-alert-recovered = ✅ { $company } kompaniyasi uchun REGOS yana javob beryapti; savdolar dolzarb.
+cmd-regos = REGOS’ni ulash
+cmd-sync = savdolarni hozir sinxronlash
