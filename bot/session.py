@@ -31,6 +31,13 @@ class RetryRequestMiddleware(BaseRequestMiddleware):
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
     ) -> Any:
+        if isinstance(method, AnswerCallbackQuery):
+            try:
+                return await make_request(bot, method)  # type: ignore[arg-type]
+            except (TelegramRetryAfter, TelegramServerError, TelegramNetworkError) as error:
+                # Best effort: the spinner on the button stops by itself; the action must not fail for it.
+                log.warning("answerCallbackQuery failed (%s); not retried", error)
+                return False
         if type(method) in NEVER_RETRIED:
             return await make_request(bot, method)
         attempt = 1
