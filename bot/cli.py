@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from datetime import date
 from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
@@ -141,6 +142,133 @@ async def _demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+_CONNECT_PROBLEMS = {
+    "key_malformed": "this does not look like a REGOS integration key (32 characters, no spaces)",
+    "key_rejected": "REGOS rejected the key: check it in REGOS → Business settings → Integrations",
+    "no_rights": "the key has no rights for {method}: allow it for the integration in REGOS",
+    "unreachable": "REGOS did not answer (network, timeout or server error): try again later",
+    "rate_limited": "REGOS kept refusing with its rate limit: try again in a minute",
+    "bad_response": "REGOS answered something that is not its API (check --gateway)",
+    "unknown": "REGOS refused",
+}
+
+
+def _regos_problem_line(problem: str, method: str | None, code: int | None, description: str | None) -> str:
+    text = _CONNECT_PROBLEMS.get(problem, "REGOS refused").format(method=method or "a method")
+    details = ", ".join(part for part in (f"error {code}" if code is not None else "", description or "") if part)
+    return f"{text} ({details})" if details else text
+
+
+async def _regos_connect(args: argparse.Namespace, settings: Settings) -> int:
+    from services.crypto import SecretBox
+    from services.regos import DEFAULT_GATEWAY_URL
+    from services.sync import connect_company
+
+    box = SecretBox(settings.require_secret_key())
+
+    async def work(session: Any) -> int:
+        outcome = await connect_company(
+            session, company_id=args.company, integration_key=args.key,
+            gateway_url=args.gateway or DEFAULT_GATEWAY_URL, secret_box=box,
+        )
+        if not outcome.ok:
+            problem = outcome.problem.value if outcome.problem else "unknown"
+            line = _regos_problem_line(problem, outcome.failed_method, outcome.error_code, outcome.description)
+            print(f"error: {line}", file=sys.stderr)
+            return 1
+        print(
+            f"connected: {outcome.branches_found} branches found ({outcome.branches_created} created, "
+            f"{outcome.branches_adopted} matched to existing), {outcome.tills_found} tills, "
+            f"{outcome.employees_found} REGOS users ({outcome.employees_created} new employees); "
+            f"key {outcome.key_prefix}…"
+        )
+        return 0
+
+    return await _with_session(settings, work)
+
+
+class _ProgressBar:
+    """One line on a terminal, rewritten as pages arrive."""
+
+    def __init__(self, stream: Any, width: int = 24) -> None:
+        self.stream = stream
+        self.width = width
+        self.drawn = False
+
+    def __call__(self, progress: Any) -> None:
+        done = (progress.day_index - 1) / progress.days_total if progress.days_total else 1.0
+        filled = int(self.width * min(1.0, max(0.0, done)))
+        day = f" {progress.day}" if progress.day else ""
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (self.width - filled)}] day {progress.day_index}/{progress.days_total}{day}"
+            f" · {progress.receipts_done} receipts · {progress.pages} pages · {progress.elapsed:.1f}s "
+        )
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+async def _sync_regos(args: argparse.Namespace, settings: Settings) -> int:
+    import logging
+
+    from db.engine import create_engine, create_session_factory
+    from db.migrate import ensure_up_to_date
+    from services.crypto import SecretBox
+    from services.sync import books_to_json, day_books, sync_company
+
+    box = SecretBox(settings.require_secret_key())
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per REGOS request is noise here
+    if args.date_to and not args.date_from:
+        print("error: --to needs --from", file=sys.stderr)
+        return 2
+    engine = create_engine(settings.database_url)
+    bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        await ensure_up_to_date(engine)
+        factory = create_session_factory(engine)
+        try:
+            result = await sync_company(
+                factory, args.company, date_from=args.date_from, date_to=args.date_to or args.date_from,
+                trigger="cli", secret_box=box, on_progress=bar, archive_dir=args.archive_dir,
+            )
+        finally:
+            if bar is not None:
+                bar.close()
+        async with factory() as session:
+            books = await day_books(session, args.company, result.date_from, result.date_to)
+    finally:
+        await engine.dispose()
+    if args.json:
+        print(json.dumps(books_to_json(books), ensure_ascii=False))
+    else:
+        for book in books:
+            print(
+                f"{book.date}  receipts {book.receipts}  gross {book.retail_gross:.2f}  returns "
+                f"{book.retail_returns:.2f}  net {book.retail_net:.2f}  wholesale {book.wholesale_net:.2f}"
+            )
+            for branch in book.branches:
+                print(
+                    f"    {branch.name} (stock {branch.regos_stock_id})  receipts {branch.receipts}  "
+                    f"net {branch.retail_net:.2f}  wholesale {branch.wholesale_net:.2f}"
+                )
+        for day in result.days:
+            if day.reconciliation is not None and not day.reconciliation.matches:
+                print(f"{day.day}  differs from REGOS: {'; '.join(day.reconciliation.differences)}")
+    for day in result.days:
+        if day.status == "busy":
+            print(f"warning: {day.day} skipped, another sync is running for it", file=sys.stderr)
+    if result.failure is not None:
+        failure = result.failure
+        line = _regos_problem_line(failure.problem.value, failure.method, failure.error_code, failure.description)
+        print(f"error: sync stopped: {line}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from db.models import Role, TaxRegime
 
@@ -176,6 +304,26 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--role", required=True, choices=[r.value for r in Role])
     invite.add_argument("--branch", type=int)
     invite.add_argument("--hours", type=int)
+    regos = commands.add_parser("regos", help="connect a company to REGOS (operators)")
+    regos_commands = regos.add_subparsers(dest="regos_command", required=True, metavar="action")
+    regos_connect = regos_commands.add_parser("connect", help="check a REGOS integration key and store it")
+    regos_connect.set_defaults(handler=_regos_connect)
+    regos_connect.add_argument("--company", type=int, required=True)
+    regos_connect.add_argument("--key", required=True, help="the integration key from REGOS")
+    regos_connect.add_argument("--gateway", help="gateway base URL (default: the real REGOS gateway)")
+
+    sync = commands.add_parser("sync", help="import data from outside systems (operators, backfills)")
+    sync_commands = sync.add_subparsers(dest="sync_command", required=True, metavar="source")
+    sync_regos = sync_commands.add_parser(
+        "regos", help="sync REGOS sales for business days and print what the books now hold"
+    )
+    sync_regos.set_defaults(handler=_sync_regos)
+    sync_regos.add_argument("--company", type=int, required=True)
+    sync_regos.add_argument("--from", dest="date_from", type=date.fromisoformat, help="first day, YYYY-MM-DD")
+    sync_regos.add_argument("--to", dest="date_to", type=date.fromisoformat, help="last day (default: --from)")
+    sync_regos.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    sync_regos.add_argument("--archive-dir", help="where raw REGOS answers are archived (default data/regos_archive)")
+
     demo = add("demo", _demo, "the offline demo: Telegram emulator with a web chat, the bot, a seeded company")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8080)

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     default_timezone: str = "Asia/Tashkent"
     log_level: str = "INFO"
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 90)
+    regos_gateway_url: str = "https://integration.regos.uz/gateway/out"
+    regos_archive_dir: str = "data/regos_archive"
+    regos_archive_retention_days: int = Field(default=90, ge=1, le=3650)
+    http_port: int | None = Field(default=None, ge=1, le=65535)  # `run` mode: /healthz and REGOS webhooks
+    public_url: str | None = None  # how REGOS reaches our HTTP server, for the webhook URL shown to owners
     scheduler_in_process: bool = True  # `run` also runs the scheduler; set false when it runs as its own process
 
     @field_validator("bot_token")
@@ -48,7 +53,7 @@ class Settings(BaseSettings):
             raise ValueError("must look like 123456:ABC-DEF")
         return value
 
-    @field_validator("telegram_api_base", "webhook_url")
+    @field_validator("telegram_api_base", "webhook_url", "regos_gateway_url", "public_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):

@@ -24,6 +24,7 @@ from bot.session import RetryRequestMiddleware
 from db.engine import create_engine, create_session_factory
 from handlers import build_routers
 from handlers.common import COMMANDS
+from services.crypto import SecretBox
 from services.locale import SUPPORTED_LOCALES
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,9 @@ def build_dispatcher(
     settings: Settings, session_factory: async_sessionmaker[AsyncSession], **workflow_data: Any
 ) -> Dispatcher:
     storage, isolation = build_storage(settings)
-    dispatcher = Dispatcher(storage=storage, events_isolation=isolation, settings=settings, **workflow_data)
+    secret_box = SecretBox(settings.secret_key.get_secret_value()) if settings.secret_key else None
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation, settings=settings, secret_box=secret_box,
+                            session_factory=session_factory, **workflow_data)
     # Order matters: the session opens first, the user is loaded in it, then i18n reads the user's language.
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
     dispatcher.update.outer_middleware(CurrentUserMiddleware())

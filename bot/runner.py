@@ -29,6 +29,7 @@ APP_KEY = web.AppKey("smartsavdo_app", App)
 async def prepare(app: App) -> None:
     """Start-up checks shared by every mode: the schema is current and the token is accepted."""
     await ensure_up_to_date(app.engine)
+    app.settings.require_secret_key()  # stored REGOS keys are encrypted with it
     me = await app.bot.get_me()
     log.info("bot @%s (id %s) ready", me.username, me.id)
     await set_bot_commands(app.bot)

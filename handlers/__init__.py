@@ -9,9 +9,10 @@ def build_routers() -> list[Router]:
     # Imported here so that building a dispatcher twice (tests) gets fresh router objects.
     import importlib
 
-    from handlers import errors, help, membership, start
+    from handlers import errors, help, membership, regos, start, sync
 
-    modules = [errors, start, help, membership]
+    modules = [errors, start, help, membership, sync, regos]
     for module in modules:
         importlib.reload(module)
-    return [errors.router, start.router, help.router, membership.router, help.fallback_router]
+    return [errors.router, regos.router, start.router, help.router, membership.router, sync.router,
+            help.fallback_router]

@@ -27,6 +27,8 @@ COMMANDS: tuple[BotCommandSpec, ...] = (
     BotCommandSpec("invite", "cmd-invite", MANAGING_ROLES),
     BotCommandSpec("members", "cmd-members", MANAGING_ROLES),
     BotCommandSpec("company", "cmd-company", EVERYONE),
+    BotCommandSpec("regos", "cmd-regos", frozenset({Role.OWNER})),
+    BotCommandSpec("sync", "cmd-sync", MANAGING_ROLES),
     BotCommandSpec("lang", "cmd-lang", frozenset()),
     BotCommandSpec("cancel", "cmd-cancel", frozenset()),
 )

@@ -27,7 +27,6 @@ btn-regos-branches = Branches
 regos-branches-title = Branches from REGOS. Press one to rename it.
 regos-branch-ask-name = Send the new name for { $name }:
 regos-branch-renamed = Branch renamed: { $name }.
-regos-not-connected = REGOS is not connected. The owner can connect it with /regos.
 
 ## Sync
 sync-started = ⏳ Syncing sales from REGOS…
@@ -44,3 +43,7 @@ sync-alert-down = ⚠️ REGOS has not answered for company { $company } since {
 sync-alert-recovered = ✅ REGOS answers again for company { $company }; sales are up to date.
 cmd-regos = connect REGOS
 cmd-sync = sync sales from REGOS now
+error-branch-name = A branch name must be 1 to 128 characters. Try again.
+error-regos-not-connected = REGOS is not connected. The owner can connect it with /regos.
+regos-rate-limited = ❌ REGOS says too many requests right now. Nothing was changed; try again in a minute.
+regos-key-outside-flow = That looks like a REGOS key, so I deleted it to keep it safe. To connect REGOS, send /regos first.

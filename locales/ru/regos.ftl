@@ -27,7 +27,6 @@ btn-regos-branches = Филиалы
 regos-branches-title = Филиалы из REGOS. Нажмите на филиал, чтобы переименовать.
 regos-branch-ask-name = Отправьте новое название для «{ $name }»:
 regos-branch-renamed = Филиал переименован: { $name }.
-regos-not-connected = REGOS не подключён. Владелец может подключить его командой /regos.
 
 ## Sync
 sync-started = ⏳ Загружаю продажи из REGOS…
@@ -44,3 +43,7 @@ sync-alert-down = ⚠️ REGOS не отвечает для компании { $
 sync-alert-recovered = ✅ REGOS снова отвечает для компании { $company }; продажи актуальны.
 cmd-regos = подключить REGOS
 cmd-sync = синхронизировать продажи сейчас
+error-branch-name = Название филиала — от 1 до 128 символов. Попробуйте ещё раз.
+error-regos-not-connected = REGOS не подключён. Владелец может подключить его командой /regos.
+regos-rate-limited = ❌ REGOS сейчас сообщает о слишком частых запросах. Ничего не изменено; попробуйте через минуту.
+regos-key-outside-flow = Это похоже на ключ REGOS, поэтому я удалил сообщение ради безопасности. Чтобы подключить REGOS, сначала отправьте /regos.

@@ -27,7 +27,6 @@ btn-regos-branches = Filiallar
 regos-branches-title = REGOS’dagi filiallar. Nomini oʻzgartirish uchun filialni bosing.
 regos-branch-ask-name = { $name } uchun yangi nom yuboring:
 regos-branch-renamed = Filial nomi oʻzgartirildi: { $name }.
-regos-not-connected = REGOS ulanmagan. Ega uni /regos orqali ulashi mumkin.
 
 ## Sync
 sync-started = ⏳ Savdolarni REGOS’dan yuklayapman…
@@ -44,3 +43,7 @@ sync-alert-down = ⚠️ { $company } kompaniyasi uchun REGOS { $since } dan ber
 sync-alert-recovered = ✅ { $company } kompaniyasi uchun REGOS yana javob beryapti; savdolar dolzarb.
 cmd-regos = REGOS’ni ulash
 cmd-sync = savdolarni hozir sinxronlash
+error-branch-name = Filial nomi 1 dan 128 belgigacha boʻlishi kerak. Qayta urinib koʻring.
+error-regos-not-connected = REGOS ulanmagan. Ega uni /regos orqali ulashi mumkin.
+regos-rate-limited = ❌ REGOS hozir soʻrovlar juda koʻpligini aytmoqda. Hech narsa oʻzgarmadi; bir daqiqadan soʻng urinib koʻring.
+regos-key-outside-flow = Bu REGOS kalitiga oʻxshaydi, xavfsizlik uchun xabarni oʻchirdim. REGOS’ni ulash uchun avval /regos yuboring.

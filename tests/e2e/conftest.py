@@ -4,6 +4,8 @@ and a client that acts as users (`user.send`, `user.press`, `user.expect`)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,8 +31,16 @@ async def sandbox(emulator: TelegramEmulator) -> AsyncIterator[SandboxClient]:
 
 
 @pytest.fixture
-async def running_bot(emulator: TelegramEmulator, engine: AsyncEngine) -> AsyncIterator[RunningBot]:
-    settings = sandbox_settings(emulator.base_url, database_url_for(engine))
+def bot_settings_overrides() -> dict[str, Any]:
+    """Tests override this fixture to configure the bot (e.g. the fake REGOS gateway URL)."""
+    return {}
+
+
+@pytest.fixture
+async def running_bot(emulator: TelegramEmulator, engine: AsyncEngine, tmp_path: Path,
+                      bot_settings_overrides: dict[str, Any]) -> AsyncIterator[RunningBot]:
+    settings = sandbox_settings(emulator.base_url, database_url_for(engine),
+                                regos_archive_dir=str(tmp_path / "archive"), **bot_settings_overrides)
     running = await start_polling_bot(settings, engine=engine)
     yield running
     await running.stop()
