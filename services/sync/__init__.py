@@ -1,0 +1,101 @@
+"""REGOS sales sync: connect a company, import its days, reconcile, webhooks and replay, the books per day.
+
+What the bot calls:
+
+- ``/regos`` (connect): ``connect_company(session, company_id=..., integration_key=..., secret_box=...)`` →
+  ``ConnectOutcome`` (``ok`` + ``branches_found``, or ``problem`` + ``failed_method`` + ``error_code``); the caller
+  commits. ``disconnect``, ``rename_branch``, ``map_employee`` for the owner's mappings.
+- ``/sync`` and the scheduler: ``sync_company(session_factory, company_id, date_from=..., date_to=...,
+  trigger="manual"|"schedule", secret_box=..., on_progress=callback)`` → ``SyncResult`` (per-day results,
+  reconciliation, ``failure`` when REGOS could not be reached; the connection's ``status``/``last_error`` are
+  updated too). ``on_progress`` receives ``SyncProgress`` after every page.
+- The webhook endpoint: ``handle_webhook(session_factory, secret, body, secret_box)`` → ``WebhookAck``
+  (answer 200 for ``accepted``/``duplicate``); ``replay_events`` and ``process_pending_events`` for the scheduler.
+- Reports: ``day_books(session, company_id, date_from, date_to)`` → ``list[DayBook]`` (``books_to_json``).
+"""
+
+from .aggregates import DayFigures, Figures, ReconciliationOutcome, compute_day, rebuild_day
+from .archive import DEFAULT_ARCHIVE_DIR, DEFAULT_RETENTION_DAYS, archive_path, prune_archive, read_archive
+from .books import BranchBook, DayBook, ItemSales, amount_text, books_to_json, day_books, item_sales
+from .connection import (
+    ConnectOutcome,
+    ConnectProblem,
+    EmployeeMapping,
+    RegosNotConnected,
+    connect_company,
+    disconnect,
+    get_client,
+    get_connection,
+    map_employee,
+    rename_branch,
+    shared_bucket,
+)
+from .engine import (
+    DaySyncResult,
+    IncompleteListingError,
+    SyncFailure,
+    SyncOptions,
+    SyncProgress,
+    SyncResult,
+    sync_company,
+)
+from .events import (
+    EventOutcome,
+    RecordedEvent,
+    ReplayResult,
+    WebhookAck,
+    drain_background_tasks,
+    handle_webhook,
+    process_event,
+    process_pending_events,
+    record_event,
+    replay_events,
+)
+
+__all__ = [
+    "DEFAULT_ARCHIVE_DIR",
+    "DEFAULT_RETENTION_DAYS",
+    "BranchBook",
+    "ConnectOutcome",
+    "ConnectProblem",
+    "DayBook",
+    "DayFigures",
+    "DaySyncResult",
+    "EmployeeMapping",
+    "EventOutcome",
+    "Figures",
+    "IncompleteListingError",
+    "ItemSales",
+    "ReconciliationOutcome",
+    "RecordedEvent",
+    "RegosNotConnected",
+    "ReplayResult",
+    "SyncFailure",
+    "SyncOptions",
+    "SyncProgress",
+    "SyncResult",
+    "WebhookAck",
+    "amount_text",
+    "archive_path",
+    "books_to_json",
+    "compute_day",
+    "connect_company",
+    "day_books",
+    "disconnect",
+    "drain_background_tasks",
+    "get_client",
+    "get_connection",
+    "handle_webhook",
+    "item_sales",
+    "map_employee",
+    "process_event",
+    "process_pending_events",
+    "prune_archive",
+    "read_archive",
+    "rebuild_day",
+    "record_event",
+    "rename_branch",
+    "replay_events",
+    "shared_bucket",
+    "sync_company",
+]

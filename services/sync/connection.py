@@ -1,0 +1,414 @@
+"""Connecting a company to REGOS, and building a client from the stored connection.
+
+``connect_company`` checks a pasted key and stores it (encrypted) only when REGOS accepted it and lets it read
+what the sync needs; the outcome is data the bot renders in the user's language. ``get_client`` builds a
+``RegosClient`` for a company; all clients of one key share a token bucket, so REGOS's 2 req/s limit holds
+across every sync, webhook and command running in this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import secrets
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.base import utcnow
+from db.models import Branch, Company, Employee
+from db.sales import RegosConnection
+from services import audit
+from services.crypto import SecretBox
+from services.errors import DomainError, NotFound, ValidationFailed
+from services.regos import (
+    DEFAULT_GATEWAY_URL,
+    ConnectionProblem,
+    OAuthCredentials,
+    RateLimit,
+    RegosAuthError,
+    RegosClient,
+    RegosError,
+    RegosMalformedResponseError,
+    RegosNoRightsError,
+    RegosRateLimitError,
+    RegosUnreachableError,
+    RetryPolicy,
+    TokenBucket,
+    check_connection,
+    mask_secret,
+)
+
+from .reference import sync_branches, sync_employees, sync_tills
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX_LENGTH = 4
+_MAX_KEY_LENGTH = 256
+
+# Operator settings kept in RegosConnection.settings (JSON); all optional.
+SETTING_RATE_PER_SECOND = "rate_per_second"  # REGOS allows 2; a marketplace tier may allow more
+SETTING_BURST = "burst"
+SETTING_RECEIPT_DETAILS = "receipt_details"  # fetch lines and payments of each receipt (default true)
+SETTING_ARCHIVE_RETENTION_DAYS = "archive_retention_days"
+SETTING_EVENT_CURSOR = "event_cursor"  # last Event/Get id replayed
+SETTING_TOKEN_URL = "token_url"  # marketplace mode only
+
+STATUS_OK = "ok"
+STATUS_FAILING = "failing"
+STATUS_REVOKED = "revoked"
+
+
+class ConnectProblem(StrEnum):
+    """What went wrong, for the bot to explain (one i18n message each)."""
+
+    KEY_MALFORMED = "key_malformed"
+    KEY_REJECTED = "key_rejected"
+    NO_RIGHTS = "no_rights"
+    UNREACHABLE = "unreachable"
+    RATE_LIMITED = "rate_limited"
+    BAD_RESPONSE = "bad_response"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def from_check(cls, problem: ConnectionProblem | None) -> ConnectProblem:
+        return cls(problem.value) if problem is not None else cls.UNKNOWN
+
+    @classmethod
+    def from_error(cls, error: RegosError) -> ConnectProblem:
+        if isinstance(error, RegosAuthError):
+            return cls.KEY_REJECTED
+        if isinstance(error, RegosNoRightsError):
+            return cls.NO_RIGHTS
+        if isinstance(error, RegosUnreachableError):
+            return cls.UNREACHABLE
+        if isinstance(error, RegosRateLimitError):
+            return cls.RATE_LIMITED
+        if isinstance(error, RegosMalformedResponseError):
+            return cls.BAD_RESPONSE
+        return cls.UNKNOWN
+
+
+class RegosNotConnected(DomainError):
+    key = "error-regos-not-connected"
+
+
+@dataclass(frozen=True)
+class ConnectOutcome:
+    """``ok`` with what was found, or the ``problem`` with REGOS's own code and the method that failed."""
+
+    ok: bool
+    branches_found: int = 0
+    branches_created: int = 0
+    branches_adopted: int = 0
+    tills_found: int = 0
+    employees_found: int = 0
+    employees_created: int = 0
+    key_prefix: str | None = None
+    problem: ConnectProblem | None = None
+    failed_method: str | None = None
+    error_code: int | None = None
+    http_status: int | None = None
+    description: str | None = None
+
+    @classmethod
+    def failure(cls, error: RegosError, key_prefix: str | None = None) -> ConnectOutcome:
+        return cls(
+            ok=False,
+            key_prefix=key_prefix,
+            problem=ConnectProblem.from_error(error),
+            failed_method=error.method,
+            error_code=error.code,
+            http_status=error.http_status,
+            description=error.description,
+        )
+
+
+ClientFactory = Callable[[str, str], RegosClient]
+
+
+# -- shared rate limit --------------------------------------------------------------------------------------------
+
+# One bucket per (event loop, key): asyncio primitives belong to one loop, and a key's limit is per process.
+_buckets: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, float, int], TokenBucket]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_bucket(integration_key: str, rate_limit: RateLimit | None = None) -> TokenBucket | None:
+    """The token bucket every client of this key uses in this process (``None`` when pacing is off)."""
+    limits = rate_limit or RateLimit()
+    if not limits.enabled:
+        return None
+    digest = hashlib.sha256(integration_key.encode()).hexdigest()
+    per_loop = _buckets.setdefault(asyncio.get_running_loop(), {})
+    identity = (digest, limits.rate_per_second, limits.burst)
+    bucket = per_loop.get(identity)
+    if bucket is None:
+        bucket = TokenBucket(limits.rate_per_second, limits.burst)
+        per_loop[identity] = bucket
+    return bucket
+
+
+def _rate_limit_from(settings: dict[str, Any] | None) -> RateLimit:
+    settings = settings or {}
+    rate = settings.get(SETTING_RATE_PER_SECOND)
+    burst = settings.get(SETTING_BURST)
+    if rate is None and burst is None:
+        return RateLimit()
+    default = RateLimit()
+    return RateLimit(
+        rate_per_second=float(rate) if rate is not None else default.rate_per_second,
+        burst=int(burst) if burst is not None else default.burst,
+    )
+
+
+def _default_client_factory(integration_key: str, gateway_url: str) -> RegosClient:
+    return RegosClient(integration_key, base_url=gateway_url, bucket=shared_bucket(integration_key))
+
+
+def normalize_key(raw: str) -> str | None:
+    """The key as pasted, trimmed; ``None`` if it cannot be a REGOS key (empty, spaces or '/' inside)."""
+    key = (raw or "").strip()
+    if not key or len(key) > _MAX_KEY_LENGTH or any(ch.isspace() for ch in key) or "/" in key:
+        return None
+    return key
+
+
+# -- connect / disconnect -----------------------------------------------------------------------------------------
+
+
+async def connect_company(
+    session: AsyncSession,
+    *,
+    company_id: int,
+    integration_key: str,
+    gateway_url: str = DEFAULT_GATEWAY_URL,
+    secret_box: SecretBox,
+    client_factory: ClientFactory = _default_client_factory,
+    user_id: int | None = None,
+) -> ConnectOutcome:
+    """Check the key (``CurrentTimeStamp/Get``, ``Stock/Get``, then the tills, users and receipts the sync
+    reads) and, only if all answer, store the connection and refresh branches, tills and employees.
+
+    Changes are added to ``session``; the caller commits. A failed check changes nothing.
+    """
+    company = await session.get(Company, company_id)
+    if company is None or company.deleted_at is not None:
+        raise NotFound()
+    key = normalize_key(integration_key)
+    if key is None:
+        return ConnectOutcome(ok=False, problem=ConnectProblem.KEY_MALFORMED)
+    prefix = key[:KEY_PREFIX_LENGTH]
+    async with client_factory(key, gateway_url.rstrip("/")) as client:
+        check = await check_connection(client)
+        if not check.ok:
+            logger.info("REGOS connect for company %s failed at %s: %s", company_id, check.failed_method, check.problem)
+            return ConnectOutcome(
+                ok=False,
+                key_prefix=prefix,
+                problem=ConnectProblem.from_check(check.problem),
+                failed_method=check.failed_method,
+                error_code=check.error_code,
+                http_status=check.http_status,
+                description=check.description,
+            )
+        try:
+            tills = (await client.iter_operating_cashes().collect()).items
+            users = (await client.iter_users().collect()).items
+            # The sync lives on receipts: make sure the key may read them before we call it connected.
+            now = utcnow()
+            await client.call(
+                "DocCheque/Get",
+                {"start_date": int((now - timedelta(hours=1)).timestamp()), "end_date": int(now.timestamp()),
+                 "limit": 1, "offset": 0},
+            )
+        except RegosError as error:
+            logger.info("REGOS connect for company %s failed at %s: %s", company_id, error.method, error)
+            return ConnectOutcome.failure(error, prefix)
+
+    connection = (
+        await session.execute(select(RegosConnection).where(RegosConnection.company_id == company_id))
+    ).scalar_one_or_none()
+    now = utcnow()
+    if connection is None:
+        connection = RegosConnection(
+            company_id=company_id,
+            webhook_secret=secrets.token_urlsafe(24),
+            settings={},
+            created_at=now,
+        )
+        session.add(connection)
+    # A new key for the same company keeps the webhook secret, so the URL set in REGOS keeps working.
+    connection.gateway_url = gateway_url.rstrip("/")
+    connection.key_encrypted = secret_box.encrypt(key)
+    connection.key_prefix = prefix
+    connection.auth_mode = "local"
+    connection.status = STATUS_OK
+    connection.last_error = None
+    connection.last_checked_at = now
+    connection.last_success_at = now
+
+    branches = await sync_branches(session, company_id, check.stocks)
+    await sync_tills(session, company_id, tills, branches.branch_by_stock)
+    employees = await sync_employees(session, company_id, users)
+    audit.record(
+        session, "regos.connected", company_id=company_id, user_id=user_id, key_prefix=mask_secret(key),
+        branches=branches.found,
+    )
+    await session.flush()
+    return ConnectOutcome(
+        ok=True,
+        branches_found=branches.found,
+        branches_created=branches.created,
+        branches_adopted=branches.adopted,
+        tills_found=len(tills),
+        employees_found=employees.found,
+        employees_created=employees.created,
+        key_prefix=prefix,
+    )
+
+
+async def get_connection(session: AsyncSession, company_id: int) -> RegosConnection | None:
+    return (
+        await session.execute(select(RegosConnection).where(RegosConnection.company_id == company_id))
+    ).scalar_one_or_none()
+
+
+async def disconnect(session: AsyncSession, company_id: int, *, user_id: int | None = None) -> bool:
+    """Forget the key (synced sales stay). Returns whether there was a connection."""
+    connection = await get_connection(session, company_id)
+    if connection is None:
+        return False
+    await session.delete(connection)
+    audit.record(session, "regos.disconnected", company_id=company_id, user_id=user_id)
+    await session.flush()
+    return True
+
+
+async def get_client(
+    session: AsyncSession,
+    company_id: int,
+    secret_box: SecretBox,
+    *,
+    rate_limit: RateLimit | None = None,
+    retry: RetryPolicy | None = None,
+    request_timeout: float | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> RegosClient:
+    """A client for the company's stored connection (the caller closes it). Raises ``RegosNotConnected``."""
+    connection = await get_connection(session, company_id)
+    company = await session.get(Company, company_id)
+    if connection is None or company is None:
+        raise RegosNotConnected()
+    key = secret_box.decrypt(connection.key_encrypted)
+    limits = rate_limit or _rate_limit_from(connection.settings)
+    oauth = None
+    if connection.auth_mode == "marketplace" and connection.client_id and connection.client_secret_encrypted:
+        settings = connection.settings or {}
+        oauth = OAuthCredentials(
+            connection.client_id,
+            secret_box.decrypt(connection.client_secret_encrypted),
+            **({"token_url": settings[SETTING_TOKEN_URL]} if settings.get(SETTING_TOKEN_URL) else {}),
+        )
+    options: dict[str, Any] = {}
+    if request_timeout is not None:
+        options["timeout"] = request_timeout
+    return RegosClient(
+        key,
+        base_url=connection.gateway_url,
+        oauth=oauth,
+        retry=retry,
+        rate_limit=limits,
+        bucket=shared_bucket(key, limits),
+        transport=transport,
+        timezone=company.timezone,
+        **options,
+    )
+
+
+async def mark_connection_ok(session: AsyncSession, company_id: int) -> None:
+    """REGOS answered: clear any earlier failure."""
+    now = utcnow()
+    await session.execute(
+        update(RegosConnection)
+        .where(RegosConnection.company_id == company_id)
+        .values(status=STATUS_OK, last_error=None, last_checked_at=now, last_success_at=now)
+    )
+
+
+async def mark_connection_failing(
+    session: AsyncSession, company_id: int, problem: ConnectProblem, description: str
+) -> None:
+    """Record why REGOS could not be used, so the owner can be told (``status``/``last_error``)."""
+    await session.execute(
+        update(RegosConnection)
+        .where(RegosConnection.company_id == company_id)
+        .values(
+            status=STATUS_REVOKED if problem is ConnectProblem.KEY_REJECTED else STATUS_FAILING,
+            last_error=f"{problem.value}: {description}"[:2000],
+            last_checked_at=utcnow(),
+        )
+    )
+
+
+# -- owner mappings -----------------------------------------------------------------------------------------------
+
+
+async def rename_branch(session: AsyncSession, company_id: int, branch_id: int, name: str) -> Branch:
+    """Give a branch (e.g. one made from a REGOS stock) the owner's own name; the next sync keeps it."""
+    clean = " ".join((name or "").split())
+    if not clean or len(clean) > 128:
+        raise ValidationFailed("error-branch-name")
+    branch = await session.get(Branch, branch_id)
+    if branch is None or branch.company_id != company_id:  # never reveal another company's branch
+        raise NotFound()
+    if branch.name != clean:
+        audit.record(session, "branch.renamed", company_id=company_id, branch_id=branch_id, old=branch.name, new=clean)
+        branch.name = clean
+        await session.flush()
+    return branch
+
+
+@dataclass(frozen=True)
+class EmployeeMapping:
+    employee: Employee
+    released_from: Employee | None  # the employee that held this REGOS user before (deactivated if auto-made)
+
+
+async def map_employee(session: AsyncSession, company_id: int, employee_id: int, regos_user_id: int) -> EmployeeMapping:
+    """Tie a REGOS user (cashier/seller) to one of the company's employees.
+
+    If another employee held that REGOS user (usually the one made automatically at connect), it is released;
+    when it was such an untouched automatic record (no Telegram user, no salary, no hire date) it is deactivated.
+    """
+    employee = await session.get(Employee, employee_id)
+    if employee is None or employee.company_id != company_id:
+        raise NotFound()
+    previous = (
+        await session.execute(
+            select(Employee).where(Employee.company_id == company_id, Employee.regos_user_id == regos_user_id)
+        )
+    ).scalar_one_or_none()
+    if previous is not None and previous.id == employee.id:
+        return EmployeeMapping(employee, None)
+    if previous is not None:
+        previous.regos_user_id = None
+        if previous.user_id is None and not previous.base_salary and previous.hired_on is None:
+            previous.active = False
+        await session.flush()  # the unique (company, regos_user_id) must be free before we take it
+    employee.regos_user_id = regos_user_id
+    audit.record(
+        session, "employee.regos_mapped", company_id=company_id, employee_id=employee.id, regos_user_id=regos_user_id,
+        released_employee_id=previous.id if previous else None,
+    )
+    await session.flush()
+    return EmployeeMapping(employee, previous)
