@@ -25,4 +25,4 @@ def test_short_key_refused_and_masking() -> None:
     with pytest.raises(ValueError):
         SecretBox("short")
     assert mask_secret("11v5929ba236415hb31346ede021bdi4") == "11v5…"
-    assert "SecretBox(***)" == repr(SecretBox("0123456789abcdef"))
+    assert repr(SecretBox("0123456789abcdef")) == "SecretBox(***)"
