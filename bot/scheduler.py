@@ -42,7 +42,7 @@ class SchedulerContext:
 class PeriodicTask(Protocol):
     name: str
 
-    def due(self, company: Company, local_now: datetime) -> str | None:
+    async def due(self, session: AsyncSession, company: Company, local_now: datetime) -> str | None:
         """The period key to run now (e.g. "2026-11-22"), or None when nothing is due."""
 
     async def run(self, context: SchedulerContext, company: Company, period: str, local_now: datetime) -> None: ...
@@ -77,7 +77,8 @@ class Scheduler:
             local_now = now.astimezone(ZoneInfo(company.timezone))
             for task in self.tasks:
                 try:
-                    period = task.due(company, local_now)
+                    async with self.context.session_factory() as session:
+                        period = await task.due(session, company, local_now)
                 except Exception:
                     log.exception("task %s: cannot tell if due for company %s", task.name, company.id)
                     continue

@@ -1,0 +1,89 @@
+"""Scheduled REGOS syncs with a controllable clock: hourly once per hour, the owner told when REGOS goes down
+and when it is back, a second scheduler instance does nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.scheduler import Scheduler, SchedulerContext
+from bot.tasks import RegosSyncTask
+from db.engine import create_session_factory
+from db.models import Company
+from db.sales import Receipt, RegosConnection
+from sandbox.regos.server import FakeRegos
+from sandbox.stack import RunningBot
+from sandbox.telegram.client import SandboxClient
+from services.crypto import SecretBox
+from services.sync.connection import connect_company
+from tests.e2e.test_onboarding import create_company
+
+KEY = "0f" * 16
+LOCAL_DAY = datetime(2026, 11, 20, tzinfo=UTC).date()
+
+
+def at_local(hour: int, minute: int) -> datetime:
+    """A UTC instant that is hour:minute in Tashkent (UTC+5) on LOCAL_DAY."""
+    return datetime(LOCAL_DAY.year, LOCAL_DAY.month, LOCAL_DAY.day, hour, minute, tzinfo=UTC) - timedelta(hours=5)
+
+
+@pytest.fixture
+async def fake_regos() -> AsyncIterator[FakeRegos]:
+    fake = FakeRegos(seed=4, start_date=LOCAL_DAY - timedelta(days=1), days=2, receipts_per_day=30, keys=[KEY],
+                     rate_limit=False)
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def bot_settings_overrides(fake_regos: FakeRegos) -> dict[str, Any]:
+    return {"regos_gateway_url": fake_regos.gateway_url}
+
+
+async def test_hourly_sync_alerts_and_single_run(running_bot: RunningBot, sandbox: SandboxClient,
+                                                 engine: AsyncEngine, fake_regos: FakeRegos) -> None:
+    owner = await sandbox.create_user("Dilnoza")
+    await create_company(owner)
+    app = running_bot.app
+    box = SecretBox(app.settings.require_secret_key())
+    async with app.session_factory() as session:
+        company = await session.scalar(select(Company))
+        assert company is not None
+        outcome = await connect_company(session, company_id=company.id, integration_key=KEY,
+                                        gateway_url=fake_regos.gateway_url, secret_box=box)
+        assert outcome.ok
+        connection = await session.scalar(select(RegosConnection))
+        assert connection is not None
+        connection.settings = {"rate_per_second": 200, "burst": 200}
+        await session.commit()
+
+    context = SchedulerContext(app.session_factory, app.bot, app.settings)
+    first = Scheduler(context, [RegosSyncTask("hourly"), RegosSyncTask("nightly")], owner="replica-1")
+    second = Scheduler(context, [RegosSyncTask("hourly"), RegosSyncTask("nightly")], owner="replica-2")
+
+    assert await first.tick(at_local(10, 2)) == []  # before minute 5: nothing due
+    ran = await first.tick(at_local(10, 6))
+    assert [(r.task, r.status) for r in ran] == [("regos_sync_hourly", "ran")]
+    assert [r.status for r in await second.tick(at_local(10, 7))] == ["skipped"]  # same hour, other replica
+    async with create_session_factory(engine)() as session:
+        receipts = await session.scalar(select(func.count()).select_from(Receipt))
+    assert receipts and receipts > 0
+
+    fake_regos.set_down(True)
+    failed = await first.tick(at_local(11, 5))
+    assert [r.status for r in failed] == ["ran"]  # the run ended cleanly with REGOS unreachable
+    alert = await owner.expect("REGOS has not answered", timeout=15)
+    assert "Oila Market" in alert.text
+
+    fake_regos.set_down(False)
+    await first.tick(at_local(12, 5))
+    await owner.expect("REGOS answers again", timeout=15)
+
+    nightly = await first.tick(at_local(0, 25) + timedelta(days=1))
+    assert ("regos_sync_nightly", "ran") in [(r.task, r.status) for r in nightly]
