@@ -26,6 +26,7 @@ from handlers import build_routers
 from handlers.common import COMMANDS
 from services.crypto import SecretBox
 from services.locale import SUPPORTED_LOCALES
+from services.sync.events import drain_background_tasks
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ async def _finish_in_flight(dispatcher: Dispatcher, app: App) -> None:
     if pending:
         log.info("waiting for %d in-flight updates", len(pending))
         await asyncio.wait(pending, timeout=25)
+    await asyncio.wait_for(drain_background_tasks(), timeout=25)  # REGOS events being processed
 
 
 async def set_bot_commands(bot: Bot) -> None:

@@ -19,6 +19,7 @@ from bot.factory import App, set_bot_commands
 from bot.scheduler import Scheduler, SchedulerContext, default_tasks
 from db.migrate import ensure_up_to_date
 from db.models import AppState
+from services.sync.events import handle_webhook
 
 log = logging.getLogger(__name__)
 WEBHOOK_STATE_KEY = "telegram.webhook"
@@ -46,6 +47,9 @@ async def run_polling(app: App, *, handle_signals: bool = True, with_scheduler: 
     await app.bot.delete_webhook(drop_pending_updates=False)
     in_process = app.settings.scheduler_in_process if with_scheduler is None else with_scheduler
     scheduler = start_scheduler(app) if in_process else None
+    http = None
+    if app.settings.http_port:  # /healthz and REGOS webhooks beside long polling
+        http = await start_http_server(app, app.settings.webhook_host, app.settings.http_port, telegram=False)
     try:
         await app.dispatcher.start_polling(
             app.bot,
@@ -56,6 +60,8 @@ async def run_polling(app: App, *, handle_signals: bool = True, with_scheduler: 
     finally:
         if scheduler is not None:
             scheduler.shutdown()
+        if http is not None:
+            await http.cleanup()
         await app.close()
 
 
@@ -138,12 +144,38 @@ async def _health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-def build_web_app(app: App) -> web.Application:
+REGOS_WEBHOOK_PATH = "/regos/webhook/{secret}"
+_ACK_STATUS = {"accepted": 200, "duplicate": 200, "unknown_secret": 404, "bad_request": 400}
+
+
+async def _regos_event(request: web.Request) -> web.Response:
+    """REGOS events: the secret in the URL names the company; stored at once, processed in the background."""
+    app = request.app[APP_KEY]
+    secret_box = app.dispatcher.workflow_data.get("secret_box")
+    if secret_box is None:
+        return web.Response(status=503, text="not configured")
+    body = await request.read()
+    ack = await handle_webhook(app.session_factory, request.match_info["secret"], body, secret_box,
+                               header_integration_id=request.headers.get("connected-integration-id"))
+    return web.json_response({"status": ack.status}, status=_ACK_STATUS.get(ack.status, 200))
+
+
+def build_web_app(app: App, *, telegram: bool = True) -> web.Application:
     web_app = web.Application(client_max_size=2 * 1024 * 1024)
     web_app[APP_KEY] = app
-    web_app.router.add_post(app.settings.webhook_path, _telegram_update)
+    if telegram:
+        web_app.router.add_post(app.settings.webhook_path, _telegram_update)
+    web_app.router.add_post(REGOS_WEBHOOK_PATH, _regos_event)
     web_app.router.add_get("/healthz", _health)
     return web_app
+
+
+async def start_http_server(app: App, host: str, port: int, *, telegram: bool) -> web.AppRunner:
+    runner = web.AppRunner(build_web_app(app, telegram=telegram), handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    log.info("HTTP server on %s:%s", host, port)
+    return runner
 
 
 async def run_webhook(app: App, *, stop: asyncio.Event | None = None) -> None:
@@ -156,11 +188,7 @@ async def run_webhook(app: App, *, stop: asyncio.Event | None = None) -> None:
     dispatcher = app.dispatcher
     workflow = {"dispatcher": dispatcher, "bots": [app.bot], **dispatcher.workflow_data}
     await dispatcher.emit_startup(bot=app.bot, **workflow)
-    runner = web.AppRunner(build_web_app(app), handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, app.settings.webhook_host, app.settings.webhook_port)
-    await site.start()
-    log.info("webhook server on %s:%s", app.settings.webhook_host, app.settings.webhook_port)
+    runner = await start_http_server(app, app.settings.webhook_host, app.settings.webhook_port, telegram=True)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -170,7 +198,8 @@ async def run_webhook(app: App, *, stop: asyncio.Event | None = None) -> None:
         await stop.wait()
     finally:
         log.info("stopping: no new updates accepted, finishing in-flight ones")
-        await site.stop()
+        for site in list(runner.sites):
+            await site.stop()
         await dispatcher.emit_shutdown(bot=app.bot, **workflow)
         await runner.cleanup()
         await app.close()

@@ -73,7 +73,7 @@ async def key_in_group(message: Message, i18n: I18nContext) -> None:
 
 @router.message(Command("regos"), F.chat.type == ChatType.PRIVATE, flags=OWNERS)
 async def regos_status(message: Message, state: FSMContext, i18n: I18nContext, session: AsyncSession,
-                       ctx: ActiveContext) -> None:
+                       ctx: ActiveContext, settings: Settings) -> None:
     connection = await get_connection(session, ctx.company.id)
     company_id = ctx.company.id
     buttons = [[InlineKeyboardButton(text=i18n.get("btn-regos-connect"),
@@ -91,6 +91,9 @@ async def regos_status(message: Message, state: FSMContext, i18n: I18nContext, s
             last_sync=format_datetime(last.astimezone(ZoneInfo(ctx.company.timezone)), i18n.locale)
             if last else i18n.get("regos-never"),
         )
+        if settings.public_url:
+            url = f"{settings.public_url}/regos/webhook/{connection.webhook_secret}"
+            text += "\n\n" + i18n.get("regos-webhook-url", url=esc(url))
         buttons.insert(0, [
             InlineKeyboardButton(text=i18n.get("btn-regos-sync"),
                                  callback_data=RegosCb(company=company_id, action="sync").pack()),

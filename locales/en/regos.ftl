@@ -47,3 +47,4 @@ error-branch-name = A branch name must be 1 to 128 characters. Try again.
 error-regos-not-connected = REGOS is not connected. The owner can connect it with /regos.
 regos-rate-limited = ❌ REGOS says too many requests right now. Nothing was changed; try again in a minute.
 regos-key-outside-flow = That looks like a REGOS key, so I deleted it to keep it safe. To connect REGOS, send /regos first.
+regos-webhook-url = For instant updates, add this webhook URL in REGOS (events DocChequeClosed, DocChequeCanceled, DocWholeSale*): { $url }

@@ -47,3 +47,4 @@ error-branch-name = Название филиала — от 1 до 128 симв
 error-regos-not-connected = REGOS не подключён. Владелец может подключить его командой /regos.
 regos-rate-limited = ❌ REGOS сейчас сообщает о слишком частых запросах. Ничего не изменено; попробуйте через минуту.
 regos-key-outside-flow = Это похоже на ключ REGOS, поэтому я удалил сообщение ради безопасности. Чтобы подключить REGOS, сначала отправьте /regos.
+regos-webhook-url = Для мгновенных обновлений добавьте в REGOS этот адрес вебхука (события DocChequeClosed, DocChequeCanceled, DocWholeSale*): { $url }

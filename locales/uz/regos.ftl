@@ -47,3 +47,4 @@ error-branch-name = Filial nomi 1 dan 128 belgigacha boʻlishi kerak. Qayta urin
 error-regos-not-connected = REGOS ulanmagan. Ega uni /regos orqali ulashi mumkin.
 regos-rate-limited = ❌ REGOS hozir soʻrovlar juda koʻpligini aytmoqda. Hech narsa oʻzgarmadi; bir daqiqadan soʻng urinib koʻring.
 regos-key-outside-flow = Bu REGOS kalitiga oʻxshaydi, xavfsizlik uchun xabarni oʻchirdim. REGOS’ni ulash uchun avval /regos yuboring.
+regos-webhook-url = Tezkor yangilanishlar uchun REGOS’ga ushbu webhook manzilini qoʻshing (DocChequeClosed, DocChequeCanceled, DocWholeSale* hodisalari): { $url }
