@@ -49,6 +49,7 @@ def configure_logging(settings: Settings) -> SecretMaskingFilter:
     root.setLevel(settings.log_level)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("aiogram.event").setLevel(max(logging.INFO, root.level))
     return _filter
 

@@ -6,16 +6,27 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade
-from sandbox.seed import DEMO_PERSONAS, seed_demo_company
-from sandbox.stack import sandbox_settings, start_polling_bot
+from sandbox.regos.server import FakeRegos
+from sandbox.seed import DEMO_COMPANY, DEMO_PERSONAS, seed_demo_company
+from sandbox.stack import RunningBot, sandbox_settings, start_polling_bot
 from sandbox.telegram.client import SandboxClient
 from sandbox.telegram.server import TelegramEmulator
+from services.crypto import SecretBox
+from services.sync.connection import connect_company, get_connection
+from services.sync.engine import sync_company
 
 log = logging.getLogger("smartsavdo.demo")
+DEMO_REGOS_KEY = "d3m0" * 8
+DEMO_DAYS = 42
+DEMO_RECEIPTS_PER_DAY = 120
+BACKFILL_DAYS = 14
 
 
 async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, db_path: str = "data/demo.db",
@@ -28,9 +39,16 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
 
     emulator = TelegramEmulator(host=host, port=port)
     base = await emulator.start()
+    today = datetime.now(ZoneInfo(DEMO_COMPANY["timezone"])).date()
+    fake_regos = FakeRegos(seed=seed, start_date=today - timedelta(days=DEMO_DAYS - 1), days=DEMO_DAYS,
+                           receipts_per_day=DEMO_RECEIPTS_PER_DAY, keys=[DEMO_REGOS_KEY], rate_limit=False)
+    await fake_regos.start(host)
     engine = create_engine(database_url)
     await upgrade(engine)
-    settings = sandbox_settings(base, database_url, scheduler_in_process=True)
+    http_port = _free_port(host)
+    settings = sandbox_settings(base, database_url, scheduler_in_process=True, regos_gateway_url=fake_regos.gateway_url,
+                                http_port=http_port, webhook_host=host, public_url=f"http://{host}:{http_port}",
+                                regos_archive_dir=str(database.parent / "demo_regos_archive"))
 
     async with SandboxClient(base) as sandbox:
         personas = []
@@ -41,14 +59,27 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
         async with create_session_factory(engine)() as session:
             seeded = await seed_demo_company(session, personas)
             await session.commit()
+    secret_box = SecretBox(settings.require_secret_key())
+    async with create_session_factory(engine)() as session:
+        outcome = await connect_company(session, company_id=seeded.company_id, integration_key=DEMO_REGOS_KEY,
+                                        gateway_url=fake_regos.gateway_url, secret_box=secret_box)
+        connection = await get_connection(session, seeded.company_id)
+        assert outcome.ok and connection is not None
+        # The local fake needs no pacing; a real REGOS key keeps the default 2 requests/s.
+        connection.settings = {**connection.settings, "rate_per_second": 500, "burst": 500}
+        fake_regos.webhook_url = f"http://{host}:{http_port}/regos/webhook/{connection.webhook_secret}"
+        await session.commit()
 
     running = await start_polling_bot(settings, engine=engine)
+    backfill = asyncio.create_task(_backfill(running, seeded.company_id, today, secret_box))
     print(f"\nSmart Savdo demo is running (seed {seed}, database {database}).")
     print(f"  Open {base}/ in a browser and pick a persona:")
     for persona, telegram_id in personas:
         print(f"    {persona.first_name:<8} {persona.role.value:<8} "
               f"(user id {telegram_id}, language {persona.language})")
-    print(f"  Company id {seeded.company_id}. Press Ctrl-C to stop.\n", flush=True)
+    print(f"  Company id {seeded.company_id}, connected to a fake REGOS at {fake_regos.gateway_url}")
+    print(f"  (key {DEMO_REGOS_KEY}); the last {BACKFILL_DAYS} days of sales are being imported now.")
+    print("  Press Ctrl-C to stop.\n", flush=True)
 
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -61,6 +92,26 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
         stopped.cancel()
     finally:
         print("stopping…", flush=True)
+        backfill.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await backfill
         await running.stop()
         await engine.dispose()
+        await fake_regos.stop()
         await emulator.stop()
+
+
+async def _backfill(running: RunningBot, company_id: int, today: date, secret_box: SecretBox) -> None:
+    """Imports recent days so that reports and summaries have figures from the first minute."""
+    app = running.app
+    result = await sync_company(app.session_factory, company_id, date_from=today - timedelta(days=BACKFILL_DAYS - 1),
+                                date_to=today, trigger="cli", secret_box=secret_box,
+                                archive_dir=app.settings.regos_archive_dir)
+    print(f"  demo backfill: {len(result.days)} days, {result.inserted} receipts imported "
+          f"({'reconciled' if result.reconciled else 'see /sync'}).", flush=True)
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
