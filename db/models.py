@@ -123,6 +123,8 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))
+    # Personal preferences in this company: {"summary_muted": bool, "summary_branches": [ids] | null}
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=json_default, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")
@@ -211,6 +213,7 @@ class Rate(Base):
 
 __all__ = [
     "AppState",
+    "SummaryDelivery",
     "AuditLog",
     "Branch",
     "Company",
@@ -235,3 +238,21 @@ class AppState(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class SummaryDelivery(Base):
+    """A summary sent to one person: what it said (figures) so a later change can be followed by a correction,
+    and exactly-once delivery per (company, user, kind, period)."""
+
+    __tablename__ = "summary_deliveries"
+    __table_args__ = (UniqueConstraint("company_id", "user_id", "kind", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # daily | weekly | monthly
+    period: Mapped[str] = mapped_column(String(32))  # 2026-11-22 | 2026-W47 | 2026-11
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=json_default)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | blocked | failed
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
