@@ -269,6 +269,59 @@ async def _sync_regos(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _report_sales(args: argparse.Namespace, settings: Settings) -> int:
+    """The sales report of a period as JSON (stdout by default), Excel, PDF or CSV: the figures /sales shows."""
+    from functools import partial
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from bot.i18n import translate
+    from db.models import Branch, Company
+    from services.companies import business_day
+    from services.locale import format_date
+    from services.reports import DateInputError, ExportFormat, Period, export_file_name, export_report, parse_date
+    from services.reports import sales_report as build_report
+    from services.reports.periods import MAX_RANGE_DAYS
+
+    locale = args.locale or settings.default_locale
+    export_format = ExportFormat(args.format)
+
+    async def work(session: Any) -> int:
+        company = await session.get(Company, args.company)
+        if company is None or company.deleted_at is not None:
+            print(f"error: no company {args.company}", file=sys.stderr)
+            return 2
+        today = business_day(company)
+        try:
+            first = parse_date(args.date_from, today)
+            last = parse_date(args.date_to, today) if args.date_to else first
+        except DateInputError as error:
+            params = {k: format_date(v, "en") if isinstance(v, date) else v for k, v in error.params.items()}
+            print(f"error: {translate('en', error.key, **params)}", file=sys.stderr)
+            return 2
+        if last < first or (last - first).days + 1 > MAX_RANGE_DAYS:
+            print(f"error: --to must be on or after --from, at most {MAX_RANGE_DAYS} days later", file=sys.stderr)
+            return 2
+        if args.branch:
+            known = set(await session.scalars(select(Branch.id).where(Branch.company_id == company.id)))
+            unknown = sorted(set(args.branch) - known)
+            if unknown:
+                print(f"error: branches {unknown} are not in company {company.id}", file=sys.stderr)
+                return 2
+        report = await build_report(session, company.id, Period(first, last), branch_ids=args.branch or None)
+        data = export_report(report, export_format, partial(translate, locale), locale)
+        if args.out is None and export_format is ExportFormat.JSON:
+            sys.stdout.write(data.decode("utf-8") + "\n")
+            return 0
+        path = Path(args.out or export_file_name(report, export_format))
+        await asyncio.to_thread(path.write_bytes, data)
+        print(path)
+        return 0
+
+    return await _with_session(settings, work)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from db.models import Role, TaxRegime
 
@@ -323,6 +376,18 @@ def build_parser() -> argparse.ArgumentParser:
     sync_regos.add_argument("--to", dest="date_to", type=date.fromisoformat, help="last day (default: --from)")
     sync_regos.add_argument("--json", action="store_true", help="one JSON object on stdout")
     sync_regos.add_argument("--archive-dir", help="where raw REGOS answers are archived (default data/regos_archive)")
+
+    report = commands.add_parser("report", help="reports as files or JSON (operators)")
+    report_commands = report.add_subparsers(dest="report_command", required=True, metavar="report")
+    report_sales = report_commands.add_parser("sales", help="the sales report of a period, the figures /sales shows")
+    report_sales.set_defaults(handler=_report_sales)
+    report_sales.add_argument("--company", type=int, required=True)
+    report_sales.add_argument("--from", dest="date_from", required=True, help="first day (2026-11-01, 1.11.2026...)")
+    report_sales.add_argument("--to", dest="date_to", help="last day (default: --from)")
+    report_sales.add_argument("--format", default="json", choices=["json", "xlsx", "pdf", "csv"])
+    report_sales.add_argument("--out", help="file to write (default: JSON to stdout, other formats to ./sales_*)")
+    report_sales.add_argument("--branch", type=int, action="append", help="only this branch id (repeatable)")
+    report_sales.add_argument("--locale", choices=["uz", "ru", "en"], help="language of the file's labels")
 
     demo = add("demo", _demo, "the offline demo: Telegram emulator with a web chat, the bot, a seeded company")
     demo.add_argument("--host", default="127.0.0.1")

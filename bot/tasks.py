@@ -88,4 +88,7 @@ class RegosSyncTask:
 
 
 def all_tasks() -> list[PeriodicTask]:
-    return [RegosSyncTask("hourly"), RegosSyncTask("nightly")]
+    from bot.summary_jobs import DailySummaryTask, PeriodSummaryTask, SummaryCorrectionTask
+
+    return [RegosSyncTask("hourly"), RegosSyncTask("nightly"), DailySummaryTask(), PeriodSummaryTask("weekly"),
+            PeriodSummaryTask("monthly"), SummaryCorrectionTask()]

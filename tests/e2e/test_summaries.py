@@ -1,0 +1,103 @@
+"""The daily summary arrives at the company's time (controllable clock), once across two scheduler instances and
+a restart, with the generator's own figures; a late return brings one short correction."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.scheduler import Scheduler, SchedulerContext
+from bot.summary_jobs import DailySummaryTask, SummaryCorrectionTask
+from db.models import Company, SummaryDelivery
+from db.sales import RegosConnection
+from sandbox.regos.server import FakeRegos
+from sandbox.stack import RunningBot
+from sandbox.telegram.client import SandboxClient
+from services.crypto import SecretBox
+from services.locale import format_money
+from services.sync.connection import connect_company
+from services.sync.engine import sync_company
+from tests.e2e.test_onboarding import create_company
+
+KEY = "0f" * 16
+DAY = datetime(2026, 11, 20, tzinfo=UTC).date()
+
+
+def at_local(hour: int, minute: int, day_offset: int = 0) -> datetime:
+    day = DAY + timedelta(days=day_offset)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) - timedelta(hours=5)
+
+
+@pytest.fixture
+async def fake_regos() -> AsyncIterator[FakeRegos]:
+    fake = FakeRegos(seed=7, start_date=DAY - timedelta(days=8), days=10, receipts_per_day=30, keys=[KEY],
+                     rate_limit=False)
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def bot_settings_overrides(fake_regos: FakeRegos) -> dict[str, Any]:
+    return {"regos_gateway_url": fake_regos.gateway_url}
+
+
+async def test_daily_summary_once_with_correction(running_bot: RunningBot, sandbox: SandboxClient,
+                                                  fake_regos: FakeRegos) -> None:
+    owner = await sandbox.create_user("Dilnoza")
+    await create_company(owner)
+    app = running_bot.app
+    box = SecretBox(app.settings.require_secret_key())
+    async with app.session_factory() as session:
+        company = await session.scalar(select(Company))
+        assert company is not None
+        assert (await connect_company(session, company_id=company.id, integration_key=KEY,
+                                      gateway_url=fake_regos.gateway_url, secret_box=box)).ok
+        connection = await session.scalar(select(RegosConnection))
+        assert connection is not None
+        connection.settings = {"rate_per_second": 500, "burst": 500}
+        await session.commit()
+    # the week before, so that the comparison with the same weekday has figures
+    await sync_company(app.session_factory, company.id, date_from=DAY - timedelta(days=7), date_to=DAY,
+                       secret_box=box, trigger="cli", archive_dir=app.settings.regos_archive_dir)
+
+    context = SchedulerContext(app.session_factory, app.bot, app.settings)
+
+    def scheduler(name: str) -> Scheduler:
+        return Scheduler(context, [DailySummaryTask(), SummaryCorrectionTask()], owner=name)
+
+    first, second = scheduler("replica-1"), scheduler("replica-2")
+    assert await first.tick(at_local(20, 59)) == []
+    assert ("summary_daily", "ran") in [(r.task, r.status) for r in await first.tick(at_local(21, 0))]
+    assert ("summary_daily", "skipped") in [(r.task, r.status) for r in await second.tick(at_local(21, 1))]
+    restarted = scheduler("replica-1-restarted")
+    assert "ran" not in [r.status for r in await restarted.tick(at_local(21, 30))]
+
+    summary = await owner.expect("daily summary", timeout=20)
+    truth = fake_regos.generator.day_totals(DAY)
+    assert "Business day 20 November 2026 (Asia/Tashkent)" in summary.text
+    assert f"Net sales: {format_money(truth.retail_net + truth.wholesale_net, 'en')}" in summary.text
+    assert f"Sales {format_money(truth.retail_gross, 'en')} ({truth.sale_count} receipts)" in summary.text
+    summaries = [m for m in await owner.messages() if m.from_bot and "daily summary" in m.text]
+    assert len(summaries) == 1
+
+    # a late return for that day arrives after the summary was sent
+    sale = next(r for r in fake_regos.generator.day(DAY).receipts if r.is_closed and not r.is_return)
+    late = fake_regos.add_return(sale.uuid, at=int(at_local(20, 30).timestamp()))
+    await sync_company(app.session_factory, company.id, date_from=DAY, date_to=DAY, secret_box=box, trigger="cli",
+                       archive_dir=app.settings.regos_archive_dir)
+    corrected = await first.tick(at_local(22, 5))
+    assert ("summary_corrections", "ran") in [(r.task, r.status) for r in corrected]
+    correction = await owner.expect("Correction for 20 November 2026", timeout=20)
+    after = fake_regos.generator.day_totals(DAY)
+    assert after.retail_returns == truth.retail_returns + late.amount
+    assert format_money(after.retail_net + after.wholesale_net, "en") in correction.text
+    # the next hour has nothing new to correct
+    await first.tick(at_local(23, 5))
+    await owner.expect_no_message(timeout=1)
+    async with app.session_factory() as session:
+        assert await session.scalar(select(func.count()).select_from(SummaryDelivery)) == 1
