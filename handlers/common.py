@@ -29,6 +29,7 @@ COMMANDS: tuple[BotCommandSpec, ...] = (
     BotCommandSpec("company", "cmd-company", EVERYONE),
     BotCommandSpec("regos", "cmd-regos", frozenset({Role.OWNER})),
     BotCommandSpec("sync", "cmd-sync", MANAGING_ROLES),
+    BotCommandSpec("settings", "cmd-settings", MANAGING_ROLES),
     BotCommandSpec("lang", "cmd-lang", frozenset()),
     BotCommandSpec("cancel", "cmd-cancel", frozenset()),
 )

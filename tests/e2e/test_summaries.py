@@ -101,3 +101,50 @@ async def test_daily_summary_once_with_correction(running_bot: RunningBot, sandb
     await owner.expect_no_message(timeout=1)
     async with app.session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(SummaryDelivery)) == 1
+
+
+async def test_settings_time_toggles_and_mute(running_bot: RunningBot, sandbox: SandboxClient) -> None:
+    from tests.e2e.test_onboarding import make_invite
+
+    owner = await sandbox.create_user("Dilnoza")
+    await create_company(owner)
+    payload = await make_invite(owner, "manager")
+    manager = await sandbox.create_user("Rustam", language_code="ru")
+    await manager.send(f"/start {payload}")
+    await manager.expect("Choose your language")
+    await manager.press("🇷🇺 Русский")
+    await manager.expect("Вы присоединились")
+
+    await owner.send("/settings")
+    view = await owner.expect("Summaries")
+    assert "Daily at 21:00 (Asia/Tashkent)" in view.text
+    await owner.press("Change time")
+    await owner.expect("Send the time")
+    await owner.send("25:99")
+    await owner.expect("That is not a time of day")
+    await owner.send("20.30")
+    saved = await owner.expect("Saved.")
+    assert "Daily at 20:30" in saved.text
+    await owner.press("Weekly (Mondays): on")
+    toggled = await owner.expect("weekly off")
+    assert "monthly on" in toggled.text
+
+    await manager.send("/settings")
+    own_view = await manager.expect("Итоги")
+    assert "Изменить время" not in own_view.button_texts  # company settings are the owner's
+    answer = await manager.press(data=f"st:{own_view.inline_keyboard[0][0]['callback_data'].split(':')[1]}:time:0",
+                                 message_id=own_view.message_id, forge=True)
+    assert answer and answer["show_alert"]
+    await manager.press("Отключить мои итоги")
+    await manager.expect("Ваши: отключены")
+
+    app = running_bot.app
+    context = SchedulerContext(app.session_factory, app.bot, app.settings)
+    ticker = Scheduler(context, [DailySummaryTask()], owner="t")
+    assert await ticker.tick(at_local(20, 29)) == []
+    assert [(r.task, r.status) for r in await ticker.tick(at_local(20, 31))] == [("summary_daily", "ran")]
+    await owner.expect("daily summary")
+    await manager.expect_no_message(timeout=1)  # muted
+    async with app.session_factory() as session:
+        rows = (await session.scalars(select(SummaryDelivery.user_id))).all()
+    assert len(rows) == 1
