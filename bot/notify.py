@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from aiogram import Bot
 from sqlalchemy import select, update
@@ -24,7 +24,7 @@ async def recipients(session: AsyncSession, company_id: int, roles: Iterable[Rol
     return list(result.all())
 
 
-def blocked_marker(session_factory: async_sessionmaker[AsyncSession]) -> Callable[[int], object]:
+def blocked_marker(session_factory: async_sessionmaker[AsyncSession]) -> Callable[[int], Awaitable[None]]:
     async def mark(chat_id: int) -> None:
         async with session_factory() as session:
             await session.execute(update(User).where(User.telegram_id == chat_id).values(bot_blocked=True))
@@ -33,10 +33,7 @@ def blocked_marker(session_factory: async_sessionmaker[AsyncSession]) -> Callabl
     return mark
 
 
-async def tell(
-    bot: Bot, session_factory: async_sessionmaker[AsyncSession], users: Iterable[User],
-    render: Callable[[str], str],
-) -> BroadcastReport:
+async def tell(broadcaster: Broadcaster, users: Iterable[User], render: Callable[[str], str]) -> BroadcastReport:
     """Sends `render(locale)` to each user in their language, through the broadcaster."""
     items = []
     for user in users:
@@ -47,7 +44,6 @@ async def tell(
             await bot.send_message(chat_id, text)
 
         items.append(Outgoing(chat_id=chat_id, send=send))
-    broadcaster = Broadcaster(bot, on_blocked=blocked_marker(session_factory))  # type: ignore[arg-type]
     return await broadcaster.send_all(items)
 
 

@@ -9,6 +9,7 @@ makes a second scheduler, a restart or a retry a no-op. Tests drive `tick(now)` 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -24,7 +25,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.broadcaster import Broadcaster
 from bot.config import Settings
+from bot.notify import blocked_marker
 from db.base import utcnow
 from db.models import Company
 from services.jobs import finish_claim, try_claim
@@ -37,6 +40,14 @@ class SchedulerContext:
     session_factory: async_sessionmaker[AsyncSession]
     bot: Bot
     settings: Settings
+    _broadcaster: Broadcaster | None = None
+
+    @property
+    def broadcaster(self) -> Broadcaster:
+        """One broadcaster for every task and company, so Telegram's global limit is shared, not multiplied."""
+        if self._broadcaster is None:
+            self._broadcaster = Broadcaster(self.bot, on_blocked=blocked_marker(self.session_factory))
+        return self._broadcaster
 
 
 class PeriodicTask(Protocol):
@@ -58,8 +69,9 @@ class TickResult:
 
 class Scheduler:
     def __init__(self, context: SchedulerContext, tasks: Sequence[PeriodicTask], *,
-                 clock: Callable[[], datetime] = utcnow, owner: str | None = None) -> None:
+                 clock: Callable[[], datetime] = utcnow, owner: str | None = None, concurrency: int = 16) -> None:
         self.context = context
+        self.concurrency = concurrency
         self.tasks = list(tasks)
         self.clock = clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
@@ -72,32 +84,42 @@ class Scheduler:
 
     async def tick(self, now: datetime | None = None) -> list[TickResult]:
         now = now or self.clock()
+        semaphore = asyncio.Semaphore(self.concurrency)
+
+        async def one(company: Company) -> list[TickResult]:
+            async with semaphore:
+                return await self._tick_company(company, now)
+
+        per_company = await asyncio.gather(*(one(company) for company in await self._companies()))
+        return [result for results in per_company for result in results]
+
+    async def _tick_company(self, company: Company, now: datetime) -> list[TickResult]:
         results: list[TickResult] = []
-        for company in await self._companies():
-            local_now = now.astimezone(ZoneInfo(company.timezone))
-            for task in self.tasks:
-                try:
-                    async with self.context.session_factory() as session:
-                        period = await task.due(session, company, local_now)
-                except Exception:
-                    log.exception("task %s: cannot tell if due for company %s", task.name, company.id)
-                    continue
-                if period is None:
-                    continue
-                claim = await try_claim(self.context.session_factory, job=task.name, scope=f"company:{company.id}",
-                                        period=period, owner=self.owner)
-                if claim is None:
-                    results.append(TickResult(task.name, company.id, period, "skipped"))
-                    continue
-                try:
-                    await task.run(self.context, company, period, local_now)
-                except Exception as error:
-                    log.exception("task %s for company %s, period %s failed", task.name, company.id, period)
-                    await finish_claim(self.context.session_factory, claim, ok=False, error=repr(error))
-                    results.append(TickResult(task.name, company.id, period, "failed"))
-                else:
-                    await finish_claim(self.context.session_factory, claim, ok=True)
-                    results.append(TickResult(task.name, company.id, period, "ran"))
+        local_now = now.astimezone(ZoneInfo(company.timezone))
+        # One company's tasks run in order: a summary follows that hour's sync.
+        for task in self.tasks:
+            try:
+                async with self.context.session_factory() as session:
+                    period = await task.due(session, company, local_now)
+            except Exception:
+                log.exception("task %s: cannot tell if due for company %s", task.name, company.id)
+                continue
+            if period is None:
+                continue
+            claim = await try_claim(self.context.session_factory, job=task.name, scope=f"company:{company.id}",
+                                    period=period, owner=self.owner)
+            if claim is None:
+                results.append(TickResult(task.name, company.id, period, "skipped"))
+                continue
+            try:
+                await task.run(self.context, company, period, local_now)
+            except Exception as error:
+                log.exception("task %s for company %s, period %s failed", task.name, company.id, period)
+                await finish_claim(self.context.session_factory, claim, ok=False, error=repr(error))
+                results.append(TickResult(task.name, company.id, period, "failed"))
+            else:
+                await finish_claim(self.context.session_factory, claim, ok=True)
+                results.append(TickResult(task.name, company.id, period, "ran"))
         return results
 
     def start(self, interval: timedelta = timedelta(seconds=60)) -> None:

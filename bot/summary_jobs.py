@@ -18,9 +18,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.broadcaster import Broadcaster, Outgoing
+from bot.broadcaster import Outgoing
 from bot.i18n import translate
-from bot.notify import blocked_marker, recipients, tell, text_for
+from bot.notify import recipients, tell, text_for
 from bot.scheduler import SchedulerContext
 from db.base import utcnow
 from db.models import Company, Role, SummaryDelivery
@@ -107,8 +107,7 @@ async def _deliver(context: SchedulerContext, company: Company, kind: str, perio
         items.append(Outgoing(chat_id=chat_id, send=send, key=recipient.user.first_name))
     if not items:
         return
-    broadcaster = Broadcaster(context.bot, on_blocked=blocked_marker(context.session_factory))  # type: ignore[arg-type]
-    report = await broadcaster.send_all(items)
+    report = await context.broadcaster.send_all(items)
     async with context.session_factory() as session:
         for outcome in report.outcomes:
             await session.execute(update(SummaryDelivery).where(SummaryDelivery.id == delivery_ids[outcome.chat_id])
@@ -118,7 +117,7 @@ async def _deliver(context: SchedulerContext, company: Company, kind: str, perio
     if blocked:  # the owner should know who is not getting the figures
         async with context.session_factory() as session:
             owners = await recipients(session, company.id, [Role.OWNER])
-        await tell(context.bot, context.session_factory, owners,
+        await tell(context.broadcaster, owners,
                    text_for("summary-blocked-chats", count=len(blocked), names=escape(", ".join(blocked))))
 
 
@@ -233,5 +232,4 @@ class SummaryCorrectionTask:
             # New figures are saved before sending: a crash after this point loses a correction, never repeats it.
             await session.commit()
         if items:
-            await Broadcaster(context.bot, on_blocked=blocked_marker(context.session_factory)).send_all(  # type: ignore[arg-type]
-                items)
+            await context.broadcaster.send_all(items)

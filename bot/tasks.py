@@ -79,10 +79,9 @@ class RegosSyncTask:
         name = escape(company.name)
         if status_after == STATUS_FAILING:
             since = local_now.strftime("%H:%M")
-            await tell(context.bot, context.session_factory, owners,
-                       text_for("sync-alert-down", company=name, since=since))
+            await tell(context.broadcaster, owners, text_for("sync-alert-down", company=name, since=since))
         elif status_after == STATUS_OK and status_before == STATUS_FAILING:
-            await tell(context.bot, context.session_factory, owners, text_for("sync-alert-recovered", company=name))
+            await tell(context.broadcaster, owners, text_for("sync-alert-recovered", company=name))
         if result.failure is not None:
             log.warning("scheduled sync of company %s: %s", company.id, result.failure.problem)
 
