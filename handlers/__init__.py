@@ -9,10 +9,10 @@ def build_routers() -> list[Router]:
     # Imported here so that building a dispatcher twice (tests) gets fresh router objects.
     import importlib
 
-    from handlers import errors, help, membership, regos, settings, start, sync
+    from handlers import errors, help, membership, regos, reports, settings, start, sync
 
-    modules = [errors, start, help, membership, sync, regos, settings]
+    modules = [errors, start, help, membership, sync, regos, settings, reports]
     for module in modules:
         importlib.reload(module)
     return [errors.router, regos.router, start.router, help.router, membership.router, sync.router,
-            settings.router, help.fallback_router]
+            settings.router, reports.router, help.fallback_router]

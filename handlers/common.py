@@ -12,6 +12,7 @@ from db.models import Membership, Role
 from services.roles import ALL_ROLES, MANAGING_ROLES
 
 EVERYONE = frozenset(ALL_ROLES)
+REPORT_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.ACCOUNTANT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,8 @@ class BotCommandSpec:
 COMMANDS: tuple[BotCommandSpec, ...] = (
     BotCommandSpec("start", "cmd-start", frozenset()),
     BotCommandSpec("help", "cmd-help", frozenset()),
+    BotCommandSpec("today", "cmd-today", REPORT_ROLES),
+    BotCommandSpec("sales", "cmd-sales", REPORT_ROLES),
     BotCommandSpec("invite", "cmd-invite", MANAGING_ROLES),
     BotCommandSpec("members", "cmd-members", MANAGING_ROLES),
     BotCommandSpec("company", "cmd-company", EVERYONE),
@@ -41,6 +44,7 @@ def commands_for(role: Role | None) -> list[BotCommandSpec]:
 
 # Rows of the reply-keyboard main menu; each button is an i18n key, shown to the roles listed.
 MENU_ROWS: tuple[tuple[tuple[str, frozenset[Role]], ...], ...] = (
+    (("menu-today", REPORT_ROLES), ("menu-sales", REPORT_ROLES)),
     (("menu-invite", MANAGING_ROLES), ("menu-members", MANAGING_ROLES)),
     (("menu-company", EVERYONE), ("menu-language", EVERYONE), ("menu-help", EVERYONE)),
 )

@@ -16,6 +16,7 @@ from aiogram.utils.chat_action import ChatActionSender
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import all_translations
 from db import repositories as repo
 from db.models import Role
 from handlers.common import esc
@@ -232,6 +233,7 @@ async def _choose_branch_or_report(bot: Bot, chat_id: int, i18n: I18nContext, se
 
 
 @router.message(Command("today"), flags=REPORTERS)
+@router.message(F.text.in_(all_translations("menu-today")), flags=REPORTERS)
 async def today_report(message: Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
                        state: FSMContext, bot: Bot) -> None:
     await state.clear()
@@ -242,6 +244,7 @@ async def today_report(message: Message, i18n: I18nContext, session: AsyncSessio
 
 
 @router.message(Command("sales"), flags=REPORTERS)
+@router.message(F.text.in_(all_translations("menu-sales")), flags=REPORTERS)
 async def sales_start(message: Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
                       state: FSMContext) -> None:
     await state.clear()

@@ -84,6 +84,8 @@ cmd-members = members and roles
 cmd-cancel = cancel the current action
 
 ## Main menu buttons
+menu-today = 📊 Today
+menu-sales = 📈 Sales
 menu-invite = ➕ Invite
 menu-members = 👥 Members
 menu-company = 🏢 Company

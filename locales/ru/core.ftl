@@ -84,6 +84,8 @@ cmd-members = участники и роли
 cmd-cancel = отменить текущее действие
 
 ## Main menu buttons
+menu-today = 📊 Сегодня
+menu-sales = 📈 Продажи
 menu-invite = ➕ Пригласить
 menu-members = 👥 Участники
 menu-company = 🏢 Компания

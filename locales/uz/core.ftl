@@ -84,6 +84,8 @@ cmd-members = aʼzolar va rollar
 cmd-cancel = joriy amalni bekor qilish
 
 ## Main menu buttons
+menu-today = 📊 Bugun
+menu-sales = 📈 Savdo
 menu-invite = ➕ Taklif qilish
 menu-members = 👥 Aʼzolar
 menu-company = 🏢 Kompaniya
