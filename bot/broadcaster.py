@@ -60,7 +60,8 @@ class Broadcaster:
     ) -> None:
         self.bot = bot
         self.global_interval = 1.0 / global_rate
-        self.per_chat_interval = per_chat_interval
+        # A little over the limit's interval: our clock and Telegram's are not the same, requests take time.
+        self.per_chat_interval = per_chat_interval * 1.05
         self.workers = workers
         self.max_attempts = max_attempts
         self.on_blocked = on_blocked

@@ -213,7 +213,6 @@ class Rate(Base):
 
 __all__ = [
     "AppState",
-    "SummaryDelivery",
     "AuditLog",
     "Branch",
     "Company",
@@ -224,6 +223,7 @@ __all__ = [
     "Membership",
     "Rate",
     "Role",
+    "SummaryDelivery",
     "TaxRegime",
     "User",
     "membership_branches",
