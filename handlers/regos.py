@@ -25,6 +25,7 @@ from db import repositories as repo
 from db.models import Role, User
 from handlers.common import esc
 from handlers.sync import run_sync_with_progress
+from services import employees
 from services.crypto import SecretBox
 from services.errors import DomainError
 from services.locale import format_datetime
@@ -39,8 +40,9 @@ KEY_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{32}(?![0-9A-Za-z])")
 
 class RegosCb(CallbackData, prefix="rg"):
     company: int
-    action: str  # key | branches | branch | sync
-    branch: int = 0
+    action: str  # key | branches | branch | sync | employees | employee | link
+    branch: int = 0  # a branch id, or an employee id for employee/link
+    member: int = 0  # a membership id for link; 0 unties
 
 
 class RegosStates(StatesGroup):
@@ -99,6 +101,8 @@ async def regos_status(message: Message, state: FSMContext, i18n: I18nContext, s
                                  callback_data=RegosCb(company=company_id, action="sync").pack()),
             InlineKeyboardButton(text=i18n.get("btn-regos-branches"),
                                  callback_data=RegosCb(company=company_id, action="branches").pack()),
+            InlineKeyboardButton(text=i18n.get("btn-regos-employees"),
+                                 callback_data=RegosCb(company=company_id, action="employees").pack()),
         ])
     await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
 
@@ -186,12 +190,57 @@ async def regos_action(
         await state.set_state(RegosStates.branch_name)
         await state.update_data(company=ctx.company.id, branch=branch.id)
         await message.answer(i18n.get("regos-branch-ask-name", name=esc(branch.name)))
+    elif callback_data.action in ("employees", "employee", "link"):
+        await _employees_action(query, callback_data, message, i18n, session, ctx)
     elif callback_data.action == "sync":
         await query.answer()
         await run_sync_with_progress(message, i18n, session, ctx, session_factory=session_factory,
                                      secret_box=secret_box, settings=settings)
     else:
         await query.answer(i18n.get("error-stale-button"), show_alert=True)
+
+
+async def _employees_action(query: CallbackQuery, callback_data: RegosCb, message: Message, i18n: I18nContext,
+                            session: AsyncSession, ctx: ActiveContext) -> None:
+    company_id = ctx.company.id
+    if callback_data.action == "employees":
+        staff = await employees.list_employees(session, company_id)
+        if not staff:
+            await query.answer(i18n.get("regos-no-employees"), show_alert=True)
+            return
+        rows = [[InlineKeyboardButton(text=("🔗 " if e.user_id else "") + e.full_name, callback_data=RegosCb(
+            company=company_id, action="employee", branch=e.id).pack())] for e in staff]
+        await query.answer()
+        await message.answer(i18n.get("regos-employees-title"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+        return
+    staff_by_id = {e.id: e for e in await employees.list_employees(session, company_id)}
+    employee = staff_by_id.get(callback_data.branch)
+    if employee is None:
+        await query.answer(i18n.get("error-member-not-found"), show_alert=True)
+        return
+    if callback_data.action == "employee":
+        people = await repo.members_of_company(session, company_id)
+        rows = [[InlineKeyboardButton(text=m.user.first_name or str(m.user.telegram_id), callback_data=RegosCb(
+            company=company_id, action="link", branch=employee.id, member=m.id).pack())] for m in people]
+        rows.append([InlineKeyboardButton(text=i18n.get("btn-employee-unlink"), callback_data=RegosCb(
+            company=company_id, action="link", branch=employee.id, member=0).pack())])
+        await query.answer()
+        await message.edit_text(i18n.get("regos-employee-choose-member", name=esc(employee.full_name)),
+                                reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+        return
+    try:
+        await employees.link_member(session, company_id=company_id, employee_id=employee.id,
+                                    membership_id=callback_data.member or None, actor_user_id=ctx.membership.user_id)
+    except DomainError as error:
+        await query.answer(i18n.get(error.key), show_alert=True)
+        return
+    member = await repo.membership_by_id(session, callback_data.member) if callback_data.member else None
+    await query.answer()
+    if member is None:
+        await message.edit_text(i18n.get("regos-employee-unlinked", name=esc(employee.full_name)))
+    else:
+        await message.edit_text(i18n.get("regos-employee-linked", name=esc(employee.full_name),
+                                         member=esc(member.user.first_name)))
 
 
 @router.message(StateFilter(RegosStates.branch_name), F.text, ~F.text.startswith("/"), flags=OWNERS)

@@ -118,3 +118,40 @@ async def test_key_outside_the_flow_is_deleted_and_cashier_refused(
     await cashier.expect("Your role does not allow this")
     await owner.send("/sync")
     await owner.expect("REGOS is not connected")
+
+
+async def test_rename_branch_and_link_employee(running_bot: RunningBot, sandbox: SandboxClient,
+                                               engine: AsyncEngine, fake_regos: FakeRegos) -> None:
+    from db.models import Employee
+
+    owner = await sandbox.create_user("Dilnoza")
+    await create_company(owner)
+    await owner.send("/regos")
+    await owner.expect("Paste your REGOS integration key")
+    await owner.send(KEY)
+    await owner.expect("REGOS connected")
+    await owner.send("/regos")
+    status = await owner.expect("Key: 0f0f")
+    assert "Branches: 3" in status.text
+    await owner.press("Branches")
+    listing = await owner.expect("Branches from REGOS")
+    first_branch = listing.button_texts[0]
+    await owner.press(first_branch)
+    await owner.expect("Send the new name")
+    await owner.send("Chilonzor bozori")
+    await owner.expect("Branch renamed: Chilonzor bozori")
+    async with create_session_factory(engine)() as session:
+        names = (await session.scalars(select(Branch.name))).all()
+    assert "Chilonzor bozori" in names and first_branch not in names
+
+    await owner.send("/regos")
+    await owner.expect("Key: 0f0f")
+    await owner.press("Employees")
+    staff = await owner.expect("Employees from REGOS")
+    employee_name = staff.button_texts[0]
+    await owner.press(employee_name)
+    await owner.expect(f"Who in the bot is {employee_name}")
+    await owner.press("Dilnoza")
+    await owner.expect(f"{employee_name} is now tied to Dilnoza")
+    linked = await _scalar(engine, select(func.count()).select_from(Employee).where(Employee.user_id.is_not(None)))
+    assert linked == 1
