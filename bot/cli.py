@@ -218,7 +218,7 @@ async def _sync_regos(args: argparse.Namespace, settings: Settings) -> int:
     from db.engine import create_engine, create_session_factory
     from db.migrate import ensure_up_to_date
     from services.crypto import SecretBox
-    from services.sync import books_to_json, day_books, sync_company
+    from services.sync import RegosNotConnected, books_to_json, day_books, sync_company
 
     box = SecretBox(settings.require_secret_key())
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per REGOS request is noise here
@@ -235,6 +235,15 @@ async def _sync_regos(args: argparse.Namespace, settings: Settings) -> int:
                 factory, args.company, date_from=args.date_from, date_to=args.date_to or args.date_from,
                 trigger="cli", secret_box=box, on_progress=bar, archive_dir=args.archive_dir,
             )
+        except RegosNotConnected:
+            print(
+                f"error: company {args.company} is not connected to REGOS: run `python -m bot regos connect`",
+                file=sys.stderr,
+            )
+            return 1
+        except ValueError as error:  # a window the sync refuses (reversed, too long)
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         finally:
             if bar is not None:
                 bar.close()

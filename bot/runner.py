@@ -65,15 +65,21 @@ async def run_polling(app: App, *, handle_signals: bool = True, with_scheduler: 
         await app.close()
 
 
-async def run_scheduler(app: App, *, stop: asyncio.Event | None = None) -> None:
-    """The scheduler as its own process (`python -m bot scheduler`), beside webhook replicas."""
-    await ensure_up_to_date(app.engine)
-    scheduler = start_scheduler(app)
+def stop_on_signals(stop: asyncio.Event | None = None) -> asyncio.Event:
+    """An event set by SIGTERM or SIGINT: the graceful way out of every long-running mode."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def run_scheduler(app: App, *, stop: asyncio.Event | None = None) -> None:
+    """The scheduler as its own process (`python -m bot scheduler`), beside webhook replicas."""
+    await ensure_up_to_date(app.engine)
+    scheduler = start_scheduler(app)
+    stop = stop_on_signals(stop)
     try:
         await stop.wait()
     finally:
@@ -189,11 +195,7 @@ async def run_webhook(app: App, *, stop: asyncio.Event | None = None) -> None:
     workflow = {"dispatcher": dispatcher, "bots": [app.bot], **dispatcher.workflow_data}
     await dispatcher.emit_startup(bot=app.bot, **workflow)
     runner = await start_http_server(app, app.settings.webhook_host, app.settings.webhook_port, telegram=True)
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals(stop)
     try:
         await stop.wait()
     finally:

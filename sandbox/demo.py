@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import socket
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.runner import stop_on_signals
 from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade
 from sandbox.regos.server import FakeRegos
@@ -81,11 +81,7 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
     print(f"  (key {DEMO_REGOS_KEY}); the last {BACKFILL_DAYS} days of sales are being imported now.")
     print("  Press Ctrl-C to stop.\n", flush=True)
 
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals(stop)
     try:
         stopped = asyncio.create_task(stop.wait())
         await asyncio.wait({stopped, running.task}, return_when=asyncio.FIRST_COMPLETED)

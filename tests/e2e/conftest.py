@@ -8,11 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.factory import App
+from db.models import Company
+from db.sales import RegosConnection
+from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot, sandbox_settings, start_polling_bot
 from sandbox.telegram.client import SandboxClient
 from sandbox.telegram.server import TelegramEmulator
+from services.crypto import SecretBox
+from services.sync.connection import connect_company
 from tests.conftest import database_url_for
 
 
@@ -44,3 +51,23 @@ async def running_bot(emulator: TelegramEmulator, engine: AsyncEngine, tmp_path:
     running = await start_polling_bot(settings, engine=engine)
     yield running
     await running.stop()
+
+
+FAKE_REGOS_KEY = "0f" * 16
+
+
+async def connect_fake_regos(app: App, fake: FakeRegos, key: str = FAKE_REGOS_KEY) -> tuple[int, str]:
+    """Connects the only company to the fake REGOS as /regos would, without the real 2 requests/s pacing.
+    Returns (company id, webhook secret)."""
+    async with app.session_factory() as session:
+        company = await session.scalar(select(Company))
+        assert company is not None
+        outcome = await connect_company(session, company_id=company.id, integration_key=key,
+                                        gateway_url=fake.gateway_url,
+                                        secret_box=SecretBox(app.settings.require_secret_key()))
+        assert outcome.ok, outcome
+        connection = await session.scalar(select(RegosConnection))
+        assert connection is not None
+        connection.settings = {**connection.settings, "rate_per_second": 500, "burst": 500}
+        await session.commit()
+        return company.id, connection.webhook_secret

@@ -17,14 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.base import utcnow
 from db.engine import create_session_factory
-from db.models import Company
-from db.sales import Receipt, RegosConnection, RegosEvent
+from db.sales import Receipt, RegosEvent
 from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient
-from services.crypto import SecretBox
 from services.sync.books import day_books
-from services.sync.connection import connect_company
+from tests.e2e.conftest import connect_fake_regos
 from tests.e2e.test_onboarding import create_company
 
 KEY = "0f" * 16
@@ -59,17 +57,7 @@ async def test_webhook_event_brings_the_receipt(running_bot: RunningBot, sandbox
     owner = await sandbox.create_user("Dilnoza")
     await create_company(owner)
     app = running_bot.app
-    async with app.session_factory() as session:
-        company = await session.scalar(select(Company))
-        assert company is not None
-        assert (await connect_company(session, company_id=company.id, integration_key=KEY,
-                                      gateway_url=fake_regos.gateway_url,
-                                      secret_box=SecretBox(app.settings.require_secret_key()))).ok
-        connection = await session.scalar(select(RegosConnection))
-        assert connection is not None
-        connection.settings = {"rate_per_second": 200, "burst": 200}
-        secret = connection.webhook_secret
-        await session.commit()
+    company_id, secret = await connect_fake_regos(app, fake_regos, KEY)
 
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{HTTP_PORT}") as http:
         assert (await http.get("/healthz")).json() == {"status": "ok"}
@@ -97,7 +85,7 @@ async def test_webhook_event_brings_the_receipt(running_bot: RunningBot, sandbox
     assert again.status_code == 200 and again.json()["status"] == "duplicate"
     async with create_session_factory(engine)() as session:
         assert await session.scalar(select(func.count()).select_from(RegosEvent)) == 1
-        books = await day_books(session, company.id, TODAY, TODAY)
+        books = await day_books(session, company_id, TODAY, TODAY)
     truth = fake_regos.generator.day_totals(TODAY)
     # only the webhook's receipt was imported today (no sync ran), so our books hold exactly it
     assert books[0].receipts == 1 and books[0].retail_gross == receipt.amount

@@ -14,13 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.scheduler import Scheduler, SchedulerContext
 from bot.tasks import RegosSyncTask
 from db.engine import create_session_factory
-from db.models import Company
-from db.sales import Receipt, RegosConnection
+from db.sales import Receipt
 from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient
-from services.crypto import SecretBox
-from services.sync.connection import connect_company
+from tests.e2e.conftest import connect_fake_regos
 from tests.e2e.test_onboarding import create_company
 
 KEY = "0f" * 16
@@ -51,17 +49,7 @@ async def test_hourly_sync_alerts_and_single_run(running_bot: RunningBot, sandbo
     owner = await sandbox.create_user("Dilnoza")
     await create_company(owner)
     app = running_bot.app
-    box = SecretBox(app.settings.require_secret_key())
-    async with app.session_factory() as session:
-        company = await session.scalar(select(Company))
-        assert company is not None
-        outcome = await connect_company(session, company_id=company.id, integration_key=KEY,
-                                        gateway_url=fake_regos.gateway_url, secret_box=box)
-        assert outcome.ok
-        connection = await session.scalar(select(RegosConnection))
-        assert connection is not None
-        connection.settings = {"rate_per_second": 200, "burst": 200}
-        await session.commit()
+    await connect_fake_regos(app, fake_regos, KEY)
 
     context = SchedulerContext(app.session_factory, app.bot, app.settings)
     first = Scheduler(context, [RegosSyncTask("hourly"), RegosSyncTask("nightly")], owner="replica-1")

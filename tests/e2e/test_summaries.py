@@ -12,15 +12,14 @@ from sqlalchemy import func, select
 
 from bot.scheduler import Scheduler, SchedulerContext
 from bot.summary_jobs import DailySummaryTask, SummaryCorrectionTask
-from db.models import Company, SummaryDelivery
-from db.sales import RegosConnection
+from db.models import SummaryDelivery
 from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient
 from services.crypto import SecretBox
 from services.locale import format_money
-from services.sync.connection import connect_company
 from services.sync.engine import sync_company
+from tests.e2e.conftest import connect_fake_regos
 from tests.e2e.test_onboarding import create_company
 
 KEY = "0f" * 16
@@ -52,17 +51,9 @@ async def test_daily_summary_once_with_correction(running_bot: RunningBot, sandb
     await create_company(owner)
     app = running_bot.app
     box = SecretBox(app.settings.require_secret_key())
-    async with app.session_factory() as session:
-        company = await session.scalar(select(Company))
-        assert company is not None
-        assert (await connect_company(session, company_id=company.id, integration_key=KEY,
-                                      gateway_url=fake_regos.gateway_url, secret_box=box)).ok
-        connection = await session.scalar(select(RegosConnection))
-        assert connection is not None
-        connection.settings = {"rate_per_second": 500, "burst": 500}
-        await session.commit()
+    company_id, _ = await connect_fake_regos(app, fake_regos, KEY)
     # the week before, so that the comparison with the same weekday has figures
-    await sync_company(app.session_factory, company.id, date_from=DAY - timedelta(days=7), date_to=DAY,
+    await sync_company(app.session_factory, company_id, date_from=DAY - timedelta(days=7), date_to=DAY,
                        secret_box=box, trigger="cli", archive_dir=app.settings.regos_archive_dir)
 
     context = SchedulerContext(app.session_factory, app.bot, app.settings)
@@ -88,7 +79,7 @@ async def test_daily_summary_once_with_correction(running_bot: RunningBot, sandb
     # a late return for that day arrives after the summary was sent
     sale = next(r for r in fake_regos.generator.day(DAY).receipts if r.is_closed and not r.is_return)
     late = fake_regos.add_return(sale.uuid, at=int(at_local(20, 30).timestamp()))
-    await sync_company(app.session_factory, company.id, date_from=DAY, date_to=DAY, secret_box=box, trigger="cli",
+    await sync_company(app.session_factory, company_id, date_from=DAY, date_to=DAY, secret_box=box, trigger="cli",
                        archive_dir=app.settings.regos_archive_dir)
     corrected = await first.tick(at_local(22, 5))
     assert ("summary_corrections", "ran") in [(r.task, r.status) for r in corrected]
