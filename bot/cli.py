@@ -161,7 +161,6 @@ def _regos_problem_line(problem: str, method: str | None, code: int | None, desc
 
 async def _regos_connect(args: argparse.Namespace, settings: Settings) -> int:
     from services.crypto import SecretBox
-    from services.regos import DEFAULT_GATEWAY_URL
     from services.sync import connect_company
 
     box = SecretBox(settings.require_secret_key())
@@ -169,7 +168,7 @@ async def _regos_connect(args: argparse.Namespace, settings: Settings) -> int:
     async def work(session: Any) -> int:
         outcome = await connect_company(
             session, company_id=args.company, integration_key=args.key,
-            gateway_url=args.gateway or DEFAULT_GATEWAY_URL, secret_box=box,
+            gateway_url=args.gateway or settings.regos_gateway_url, secret_box=box,
         )
         if not outcome.ok:
             problem = outcome.problem.value if outcome.problem else "unknown"
@@ -218,7 +217,7 @@ async def _sync_regos(args: argparse.Namespace, settings: Settings) -> int:
     from db.engine import create_engine, create_session_factory
     from db.migrate import ensure_up_to_date
     from services.crypto import SecretBox
-    from services.sync import RegosNotConnected, books_to_json, day_books, sync_company
+    from services.sync import RegosNotConnected, SyncOptions, books_to_json, day_books, sync_company
 
     box = SecretBox(settings.require_secret_key())
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per REGOS request is noise here
@@ -233,7 +232,9 @@ async def _sync_regos(args: argparse.Namespace, settings: Settings) -> int:
         try:
             result = await sync_company(
                 factory, args.company, date_from=args.date_from, date_to=args.date_to or args.date_from,
-                trigger="cli", secret_box=box, on_progress=bar, archive_dir=args.archive_dir,
+                trigger="cli", secret_box=box, on_progress=bar,
+                archive_dir=args.archive_dir or settings.regos_archive_dir,
+                options=SyncOptions(archive_retention_days=settings.regos_archive_retention_days),
             )
         except RegosNotConnected:
             print(
@@ -372,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     regos_connect.set_defaults(handler=_regos_connect)
     regos_connect.add_argument("--company", type=int, required=True)
     regos_connect.add_argument("--key", required=True, help="the integration key from REGOS")
-    regos_connect.add_argument("--gateway", help="gateway base URL (default: the real REGOS gateway)")
+    regos_connect.add_argument("--gateway", help="gateway base URL (default: REGOS_GATEWAY_URL, the real gateway)")
 
     sync = commands.add_parser("sync", help="import data from outside systems (operators, backfills)")
     sync_commands = sync.add_subparsers(dest="sync_command", required=True, metavar="source")
@@ -384,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync_regos.add_argument("--from", dest="date_from", type=date.fromisoformat, help="first day, YYYY-MM-DD")
     sync_regos.add_argument("--to", dest="date_to", type=date.fromisoformat, help="last day (default: --from)")
     sync_regos.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    sync_regos.add_argument("--archive-dir", help="where raw REGOS answers are archived (default data/regos_archive)")
+    sync_regos.add_argument("--archive-dir", help="where raw REGOS answers are archived (default: REGOS_ARCHIVE_DIR)")
 
     report = commands.add_parser("report", help="reports as files or JSON (operators)")
     report_commands = report.add_subparsers(dest="report_command", required=True, metavar="report")

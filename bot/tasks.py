@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from html import escape
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,48 +14,29 @@ from db.models import Company, Role
 from services.crypto import SecretBox
 from services.sync.connection import STATUS_FAILING, STATUS_OK, get_connection
 from services.sync.engine import sync_company
+from services.sync.schedule import JOB_FINAL, JOB_HOURLY, due_syncs
 
 log = logging.getLogger(__name__)
 
 
-def _regos_settings(company: Company) -> dict[str, Any]:
-    return dict((company.settings or {}).get("regos") or {})
-
-
-def _clock(value: str, default: time) -> time:
-    try:
-        hours, minutes = value.split(":")
-        return time(int(hours), int(minutes))
-    except (AttributeError, ValueError):
-        return default
-
-
 class RegosSyncTask:
-    """Hourly sync of today, and a final pass over yesterday shortly after midnight (company local time).
-
-    Per company: settings["regos"] = {"hourly": true, "hourly_minute": 5, "nightly": "00:20"}.
-    """
+    """Hourly sync of today, and a final pass over yesterday after midnight (company local time); when each is
+    due comes from services.sync.schedule and the connection's settings (`settings["schedule"]`)."""
 
     def __init__(self, kind: str) -> None:
         assert kind in ("hourly", "nightly")
         self.kind = kind
         self.name = f"regos_sync_{kind}"
+        self.job = JOB_HOURLY if kind == "hourly" else JOB_FINAL
 
     async def due(self, session: AsyncSession, company: Company, local_now: datetime) -> str | None:
         connection = await get_connection(session, company.id)
         if connection is None:
             return None
-        settings = _regos_settings(company)
-        if self.kind == "hourly":
-            if not settings.get("hourly", True) or local_now.minute < int(settings.get("hourly_minute", 5)):
-                return None
-            return local_now.strftime("%Y-%m-%dT%H")
-        start = _clock(str(settings.get("nightly", "00:20")), time(0, 20))
-        start_at = local_now.replace(hour=start.hour, minute=start.minute, second=0, microsecond=0)
-        # Grace: a scheduler that was down at 00:20 still does the final pass until six hours later.
-        if not start_at <= local_now < start_at + timedelta(hours=6):
-            return None
-        return (local_now.date() - timedelta(days=1)).isoformat()
+        for sync in due_syncs(local_now, company.timezone, connection.settings):
+            if sync.job == self.job:
+                return sync.period
+        return None
 
     async def run(self, context: SchedulerContext, company: Company, period: str, local_now: datetime) -> None:
         settings = context.settings

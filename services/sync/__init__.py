@@ -11,6 +11,8 @@ What the bot calls:
   updated too). ``on_progress`` receives ``SyncProgress`` after every page.
 - The webhook endpoint: ``handle_webhook(session_factory, secret, body, secret_box)`` → ``WebhookAck``
   (answer 200 for ``accepted``/``duplicate``); ``replay_events`` and ``process_pending_events`` for the scheduler.
+- The scheduler: ``due_syncs(now, company.timezone, connection.settings)`` names the runs due (hourly for today,
+  the final pass for yesterday after 00:30 local) with a ``(job, period)`` for its ``JobClaim``.
 - Reports: ``day_books(session, company_id, date_from, date_to)`` → ``list[DayBook]`` (``books_to_json``).
 """
 
@@ -51,6 +53,7 @@ from .events import (
     record_event,
     replay_events,
 )
+from .schedule import DueSync, due_syncs
 
 __all__ = [
     "DEFAULT_ARCHIVE_DIR",
@@ -61,6 +64,7 @@ __all__ = [
     "DayBook",
     "DayFigures",
     "DaySyncResult",
+    "DueSync",
     "EmployeeMapping",
     "EventOutcome",
     "Figures",
@@ -83,6 +87,7 @@ __all__ = [
     "day_books",
     "disconnect",
     "drain_background_tasks",
+    "due_syncs",
     "get_client",
     "get_connection",
     "handle_webhook",

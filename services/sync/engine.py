@@ -22,6 +22,8 @@ run simply syncs the window again.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 import logging
 import time
@@ -50,6 +52,7 @@ from services.regos import (
     RegosClient,
     RegosError,
     RegosMalformedResponseError,
+    RegosResponse,
     RetailReportCounts,
     RetailReportPayment,
     day_bounds,
@@ -77,6 +80,7 @@ from .locks import (
     lock_day_for_write,
     lock_for_write,
     new_owner_tag,
+    refresh_claim,
     release_day,
 )
 from .receipts import BranchResolver, ImportCounts, ReceiptImporter, mark_vanished_receipts
@@ -119,8 +123,9 @@ class SyncOptions:
     refresh_stock_levels: bool = True
     reconcile: bool = True
     archive: bool = True
-    archive_retention_days: int | None = None
+    archive_retention_days: int | None = None  # default for companies without their own setting (90)
     lock_stale_after: timedelta = DEFAULT_STALE_AFTER
+    write_batch: int | None = None  # receipts per transaction; default 100 with details, else a whole page
     listing_attempts: int = 3
     resume: bool = True
     max_days: int = 366
@@ -262,31 +267,55 @@ class _Listing(Generic[ModelT]):
         self.raw_rows = 0
         self.pages_fetched = 0
 
+    def _fetch(self, offset: int) -> tuple[dict[str, Any], asyncio.Task[RegosResponse]]:
+        request = {**self.body, "limit": self.page_size, "offset": offset}
+        return request, asyncio.ensure_future(self.client.call(self.method, request))
+
     async def pages(self) -> AsyncIterator[_Page[ModelT]]:
+        """Pages in order. The next page is requested before the current one is handed over, so REGOS prepares
+        it while the caller writes this one."""
         guard = PagingGuard(0, self.client.max_pages)
-        offset: int | None = 0
+        offset = 0
         retries = self.empty_page_retries
-        while offset is not None:
-            request = {**self.body, "limit": self.page_size, "offset": offset}
-            response = await self.client.call(self.method, request)
-            result = response.result
-            rows = result if isinstance(result, list) else ([] if result is None else [result])
-            if response.total is not None:
-                self.total = response.total
-            if not rows and self.total is not None and offset < self.total:
-                if retries > 0:
+        request, pending = self._fetch(offset)
+        try:
+            while True:
+                response = await pending
+                result = response.result
+                rows = result if isinstance(result, list) else ([] if result is None else [result])
+                if response.total is not None:
+                    self.total = response.total
+                if not rows and self.total is not None and offset < self.total:
+                    if retries <= 0:
+                        raise IncompleteListingError(
+                            None, f"empty page at offset {offset} of {self.total}", self.method
+                        )
                     retries -= 1
-                    logger.warning("REGOS %s: empty page at offset %d of %d; asking again", self.method, offset,
-                                   self.total)
+                    logger.warning(
+                        "REGOS %s: empty page at offset %d of %d; asking again", self.method, offset, self.total
+                    )
+                    request, pending = self._fetch(offset)
                     continue
-                raise IncompleteListingError(None, f"empty page at offset {offset} of {self.total}", self.method)
-            retries = self.empty_page_retries
-            self.archive.add(self.method, request, rows, next_offset=response.next_offset, total=response.total)
-            batch = parse_records(self.model, rows)
-            self.raw_rows += len(rows)
-            self.pages_fetched += 1
-            yield _Page(batch.items, len(rows), batch.skipped, batch.problems, offset, response.total)
-            offset = guard.next_offset(offset, len(rows), response.next_offset, response.total)
+                retries = self.empty_page_retries
+                next_offset = guard.next_offset(offset, len(rows), response.next_offset, response.total)
+                this_request = request
+                if next_offset is not None:
+                    request, pending = self._fetch(next_offset)
+                self.archive.add(
+                    self.method, this_request, rows, next_offset=response.next_offset, total=response.total
+                )
+                batch = parse_records(self.model, rows)
+                self.raw_rows += len(rows)
+                self.pages_fetched += 1
+                yield _Page(batch.items, len(rows), batch.skipped, batch.problems, offset, response.total)
+                if next_offset is None:
+                    return
+                offset = next_offset
+        finally:
+            if not pending.done():
+                pending.cancel()
+            with contextlib.suppress(BaseException):  # its outcome no longer matters; just collect it
+                await pending
 
     async def collect(self) -> tuple[list[ModelT], int, list[RecordProblem]]:
         items: list[ModelT] = []
@@ -361,24 +390,49 @@ class _CompanySync:
         self.resolver = BranchResolver(company_id)
         self.importer: ReceiptImporter | None = None
         self.started = time.monotonic()
+        self._last_report = 0.0
         self.cursor: dict[str, Any] = {}
 
     # -- progress and run row -------------------------------------------------------------------------------------
 
-    async def report(self, day_index: int, day: date | None) -> None:
+    async def report(self, day_index: int, day: date | None, in_flight: int = 0, *, throttle: bool = False) -> None:
+        """Tell the caller how far we are (``throttle``: at most once a second, for per-receipt detail calls).
+        A failing callback (say, Telegram refusing an edit) is logged and never stops the sync."""
         if self.on_progress is None:
             return
+        now = time.monotonic()
+        if throttle and now - self._last_report < 1.0:
+            return
+        self._last_report = now
         progress = SyncProgress(
             day_index=day_index,
             days_total=len(self.days),
-            receipts_done=self.stats.receipts_listed,
+            receipts_done=self.stats.receipts_listed + in_flight,
             pages=self.stats.pages,
             elapsed=time.monotonic() - self.started,
             day=day,
         )
-        outcome = self.on_progress(progress)
-        if inspect.isawaitable(outcome):
-            await outcome
+        try:
+            outcome = self.on_progress(progress)
+            if inspect.isawaitable(outcome):
+                await outcome
+        except Exception:
+            logger.warning("REGOS sync progress callback failed", exc_info=True)
+
+    async def keep_alive(self, claim: DayClaim) -> None:
+        """While a day syncs, refresh its claim and the run's heartbeat, so a long stretch of detail calls
+        (REGOS allows 2 a second) never looks like a dead sync to another process."""
+        interval = max(0.5, self.options.lock_stale_after.total_seconds() / 4)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                async with self.session_factory.begin() as db:
+                    if not await refresh_claim(db, claim):
+                        logger.warning("REGOS sync: claim on %s was taken over", claim.day)
+                        return
+                    await self.save_run(db)
+            except Exception:
+                logger.warning("REGOS sync heartbeat failed", exc_info=True)
 
     def _run_values(self, extra: ImportCounts | None = None) -> dict[str, Any]:
         stats = self.stats
@@ -530,19 +584,28 @@ class _CompanySync:
             )
             async for page in listing_cheques.pages():
                 self._count_pages(result, 1)
-                self.cursor["offset"] = page.offset
                 invalid_rows += page.skipped
                 self._note_invalid(result, "DocCheque/Get", page.skipped, page.problems)
+                # With details, a page is written in small batches: each costs 2 calls a receipt, and a
+                # crash should lose minutes of them, not the whole page.
+                batch = self.options.write_batch or (100 if self.fetch_details else max(1, len(page.items)))
+                for start in range(0, len(page.items), batch):
+                    chunk = page.items[start : start + batch]
+                    self.cursor["offset"] = page.offset + start + len(chunk)
 
-                async def run_update(db: AsyncSession, counts: ImportCounts) -> None:
-                    await self.save_run(db, counts)
+                    async def run_update(db: AsyncSession, counts: ImportCounts) -> None:
+                        await self.save_run(db, counts)
 
-                counts = await self.importer.import_receipts(
-                    page.items, archive=archive, claim=claim, run_update=run_update
-                )
-                seen.update(doc.uuid for doc in page.items)
-                self._absorb(result, counts)
-                touched_days |= counts.days_touched
+                    async def on_details(detailed: int, done_before: int = start) -> None:
+                        await self.report(day_index, day, in_flight=done_before + detailed, throttle=True)
+
+                    counts = await self.importer.import_receipts(
+                        chunk, archive=archive, claim=claim, run_update=run_update, on_details=on_details
+                    )
+                    seen.update(doc.uuid for doc in chunk)
+                    self._absorb(result, counts)
+                    touched_days |= counts.days_touched
+                    await self.report(day_index, day, in_flight=start + len(chunk))
                 result.receipts_listed += page.raw_count
                 self.stats.receipts_listed += page.raw_count
                 await self.report(day_index, day)
@@ -704,9 +767,14 @@ async def sync_company(
     fetch_details = opts.fetch_details if opts.fetch_details is not None else bool(
         settings.get(SETTING_RECEIPT_DETAILS, True)
     )
-    retention = opts.archive_retention_days
-    if retention is None:
-        retention = int(settings.get(SETTING_ARCHIVE_RETENTION_DAYS, DEFAULT_RETENTION_DAYS))
+    # The company's own retention wins; the option is the deployment's default (SETTINGS: REGOS_ARCHIVE_...).
+    own_retention = settings.get(SETTING_ARCHIVE_RETENTION_DAYS)
+    if own_retention is not None:
+        retention = int(own_retention)
+    elif opts.archive_retention_days is not None:
+        retention = opts.archive_retention_days
+    else:
+        retention = DEFAULT_RETENTION_DAYS
     archive_root = Path(archive_dir) if archive_dir is not None else DEFAULT_ARCHIVE_DIR
     if not opts.archive:
         archive_root = None  # type: ignore[assignment]
@@ -773,6 +841,7 @@ async def _run(work: _CompanySync, result: SyncResult) -> None:
             result.days.append(DaySyncResult(day, status=DAY_BUSY, error="another sync is running for this day"))
             continue
         error_text: str | None = None
+        heartbeat = asyncio.create_task(work.keep_alive(claim))
         try:
             day_result = await work.sync_day(day, index, claim)
             result.days.append(day_result)
@@ -790,6 +859,9 @@ async def _run(work: _CompanySync, result: SyncResult) -> None:
             error_text = f"{type(error).__name__}: {error}"[:500]
             raise
         finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
             await release_day(work.session_factory, claim, error=error_text)
     await work.report(len(work.days), work.days[-1] if work.days else None)
     if work.options.refresh_stock_levels and any(d.status == DAY_OK for d in result.days):

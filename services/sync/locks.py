@@ -116,6 +116,14 @@ async def release_day(
         await session.commit()
 
 
+async def refresh_claim(session: AsyncSession, claim: DayClaim) -> bool:
+    """Move the claim's heartbeat; ``False`` if it is no longer ours."""
+    result = await session.execute(
+        update(JobClaim).where(JobClaim.id == claim.claim_id, JobClaim.owner == claim.owner).values(claimed_at=utcnow())
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
 def _advisory_key(company_id: int, scope: str) -> int:
     digest = hashlib.blake2b(f"smartsavdo:regos:{company_id}:{scope}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)

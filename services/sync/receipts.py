@@ -325,6 +325,7 @@ class ReceiptImporter:
         archive: DayArchive,
         claim: DayClaim | None = None,
         run_update: RunUpdate | None = None,
+        on_details: Callable[[int], Awaitable[None]] | None = None,
     ) -> ImportCounts:
         """Write what is new or changed among ``docs`` (one transaction). ``run_update`` runs inside that
         transaction, so a run's cursor moves exactly when the rows it describes are committed."""
@@ -348,7 +349,9 @@ class ReceiptImporter:
             else:
                 to_write.append(item)
         if self.fetch_details:
-            await asyncio.gather(*(self._load_details(item, archive, counts) for item in to_write if item.is_closed))
+            await asyncio.gather(
+                *(self._load_details(item, archive, counts, on_details) for item in to_write if item.is_closed)
+            )
         if to_write or run_update is not None:
             await self._write(to_write, claim, counts, run_update)
         return counts
@@ -416,12 +419,20 @@ class ReceiptImporter:
                     found[row[0]] = tuple(row[1:])
         return found
 
-    async def _load_details(self, item: StagedReceipt, archive: DayArchive, counts: ImportCounts) -> None:
+    async def _load_details(
+        self,
+        item: StagedReceipt,
+        archive: DayArchive,
+        counts: ImportCounts,
+        on_details: Callable[[int], Awaitable[None]] | None,
+    ) -> None:
         async with self._detail_slots:
             body = {"doc_sale_uuid": item.uuid}
             lines_response = await self.client.call("ChequeItemOperation/Get", body)
             payments_response = await self.client.call("ChequePaymentOperation/Get", body)
         counts.detail_calls += 2
+        if on_details is not None:
+            await on_details(counts.detail_calls // 2)
         archive.add("ChequeItemOperation/Get", body, lines_response.result)
         archive.add("ChequePaymentOperation/Get", body, payments_response.result)
         lines = parse_records(ChequeItemOperation, lines_response.result)
