@@ -14,6 +14,7 @@ from db.models import Company, Role
 from services.crypto import SecretBox
 from services.sync.connection import STATUS_FAILING, STATUS_OK, get_connection
 from services.sync.engine import sync_company
+from services.sync.events import replay_events
 from services.sync.schedule import JOB_FINAL, JOB_HOURLY, due_syncs
 
 log = logging.getLogger(__name__)
@@ -46,9 +47,16 @@ class RegosSyncTask:
         async with context.session_factory() as session:
             before = await get_connection(session, company.id)
             status_before = before.status if before else None
+        secret_box = SecretBox(settings.secret_key.get_secret_value())
+        if self.kind == "hourly":
+            # Events REGOS kept but never delivered (our server was down): Event/Get from the last one seen.
+            try:
+                await replay_events(context.session_factory, company.id, secret_box)
+            except Exception:
+                log.exception("event replay for company %s failed; the sync below still covers today", company.id)
         result = await sync_company(
             context.session_factory, company.id, date_from=day, date_to=day, trigger="schedule",
-            secret_box=SecretBox(settings.secret_key.get_secret_value()), archive_dir=settings.regos_archive_dir,
+            secret_box=secret_box, archive_dir=settings.regos_archive_dir,
         )
         async with context.session_factory() as session:
             after = await get_connection(session, company.id)
