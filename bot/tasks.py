@@ -12,6 +12,7 @@ from bot.notify import recipients, tell, text_for
 from bot.scheduler import PeriodicTask, SchedulerContext
 from db.models import Company, Role
 from services.crypto import SecretBox
+from services.regos import RegosError
 from services.sync.connection import STATUS_FAILING, STATUS_OK, get_connection
 from services.sync.engine import sync_company
 from services.sync.events import replay_events
@@ -52,8 +53,8 @@ class RegosSyncTask:
             # Events REGOS kept but never delivered (our server was down): Event/Get from the last one seen.
             try:
                 await replay_events(context.session_factory, company.id, secret_box)
-            except Exception:
-                log.exception("event replay for company %s failed; the sync below still covers today", company.id)
+            except RegosError as error:  # an outage: the sync below meets it too and tells the owner
+                log.warning("event replay for company %s: %s", company.id, error)
         result = await sync_company(
             context.session_factory, company.id, date_from=day, date_to=day, trigger="schedule",
             secret_box=secret_box, archive_dir=settings.regos_archive_dir,
