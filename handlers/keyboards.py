@@ -32,7 +32,7 @@ class MemberCb(CallbackData, prefix="mb"):
     company: int
     action: str  # open | role | set | rm | rmok | list
     member: int = 0
-    role: int = -1
+    role: int = -1  # a role index for `set`, the page for `list`
 
 
 class CompanyCb(CallbackData, prefix="co"):

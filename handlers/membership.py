@@ -119,13 +119,18 @@ def _member_name(i18n: I18nContext, membership: Membership, me: User) -> str:
     return f"{name} {i18n.get('member-you')}" if membership.user_id == me.id else name
 
 
+MEMBERS_PER_PAGE = 20  # keeps the text far under 4096 characters and the keyboard under Telegram's 100 buttons
+
+
 async def _members_view(
-    session: AsyncSession, i18n: I18nContext, ctx: ActiveContext, user: User
+    session: AsyncSession, i18n: I18nContext, ctx: ActiveContext, user: User, page: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
     rows = await members.list_members(session, ctx.company.id)
+    pages = max(1, -(-len(rows) // MEMBERS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
     lines = [i18n.get("members-title", company=esc(ctx.company.name), count=len(rows)), ""]
     buttons = []
-    for membership in rows:
+    for membership in rows[page * MEMBERS_PER_PAGE:(page + 1) * MEMBERS_PER_PAGE]:
         name = _member_name(i18n, membership, user)
         lines.append(i18n.get("member-line", name=name, role=role_name(i18n, membership.role),
                               branches=branches_text(i18n, membership)))
@@ -133,6 +138,14 @@ async def _members_view(
             text=f"{membership.user.first_name or membership.user.telegram_id} · {role_name(i18n, membership.role)}",
             callback_data=MemberCb(company=ctx.company.id, action="open", member=membership.id).pack(),
         )])
+    if pages > 1:
+        lines.append(f"\n{page + 1}/{pages}")
+        buttons.append([
+            InlineKeyboardButton(text="◀", callback_data=MemberCb(company=ctx.company.id, action="list",
+                                                                  role=(page - 1) % pages).pack()),
+            InlineKeyboardButton(text="▶", callback_data=MemberCb(company=ctx.company.id, action="list",
+                                                                  role=(page + 1) % pages).pack()),
+        ])
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=buttons)
 
 
@@ -161,8 +174,8 @@ async def member_action(
                                                            **fields).pack())  # type: ignore[arg-type]
 
     try:
-        if action == "list":
-            text, keyboard = await _members_view(session, i18n, ctx, user)
+        if action == "list":  # `role` carries the page number here
+            text, keyboard = await _members_view(session, i18n, ctx, user, page=max(callback_data.role, 0))
             await query.answer()
             await message.edit_text(text, reply_markup=keyboard)
             return

@@ -234,3 +234,26 @@ async def test_expired_invite_is_refused(running_bot: RunningBot, sandbox: Sandb
     await newcomer.press("🇬🇧 English")
     await newcomer.expect("This invite has expired")
     assert await _count(engine, Membership) == 1
+
+
+async def test_members_list_pages_for_a_large_company(running_bot: RunningBot, sandbox: SandboxClient,
+                                                      engine: AsyncEngine) -> None:
+    owner = await sandbox.create_user("Dilnoza")
+    await create_company(owner)
+    async with create_session_factory(engine)() as session:
+        company_id = (await session.scalars(select(Company.id))).one()
+        for index in range(44):
+            user = User(telegram_id=900_000 + index, first_name=f"Xodim {index:02d}", language="uz")
+            session.add(user)
+            await session.flush()
+            session.add(Membership(user_id=user.id, company_id=company_id, role="staff"))
+        await session.commit()
+    await owner.send("/members")
+    first = await owner.expect("Members of")
+    assert "Members of Oila Market: 45" in first.text and "1/3" in first.text
+    assert len(first.button_texts) == 22 and len(first.text) < 4096  # 20 people, ◀ and ▶
+    await owner.press("▶")
+    second = await owner.expect("2/3")
+    assert "Xodim 19" in second.text and "Xodim 18" not in second.text
+    await owner.press("◀", message_id=second.message_id)
+    await owner.expect("1/3")
