@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup
 from aiogram_i18n import I18nContext
 
 from db.models import Membership, Role
@@ -74,3 +75,12 @@ def branches_text(i18n: I18nContext, membership: Membership) -> str:
     if not membership.branches:
         return i18n.get("all-branches")
     return ", ".join(esc(branch.name) for branch in membership.branches)
+
+
+async def edit_text_quietly(message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edits a message; pressing a button that would show the same view again is not an error."""
+    try:
+        await message.edit_text(text, reply_markup=reply_markup)
+    except TelegramBadRequest as error:
+        if "message is not modified" not in str(error):
+            raise

@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.i18n import all_translations
 from db import repositories as repo
 from db.models import Membership, User
-from handlers.common import branches_text, esc, main_menu, role_name
+from handlers.common import branches_text, edit_text_quietly, esc, main_menu, role_name
 from handlers.keyboards import CompanyCb, InviteCb, MemberCb, role_at, role_index
 from services import invites, members
 from services.errors import DomainError
@@ -177,7 +177,7 @@ async def member_action(
         if action == "list":  # `role` carries the page number here
             text, keyboard = await _members_view(session, i18n, ctx, user, page=max(callback_data.role, 0))
             await query.answer()
-            await message.edit_text(text, reply_markup=keyboard)
+            await edit_text_quietly(message, text, keyboard)
             return
         target = await members.get_member(session, company_id, callback_data.member, ctx.role)
         name = _member_name(i18n, target, user)

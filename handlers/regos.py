@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.logging_setup import register_secret
 from db import repositories as repo
 from db.models import Role, User
-from handlers.common import esc
+from handlers.common import edit_text_quietly, esc
 from handlers.sync import run_sync_with_progress
 from services import employees
 from services.crypto import SecretBox
@@ -35,6 +35,7 @@ from services.users import ActiveContext
 router = Router(name="regos")
 OWNERS = {"roles": frozenset({Role.OWNER})}
 # A REGOS integration key is 32 letters and digits; anything that looks like one in a group is removed.
+EMPLOYEES_PER_PAGE = 30
 KEY_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{32}(?![0-9A-Za-z])")
 
 
@@ -208,10 +209,21 @@ async def _employees_action(query: CallbackQuery, callback_data: RegosCb, messag
         if not staff:
             await query.answer(i18n.get("regos-no-employees"), show_alert=True)
             return
+        pages = -(-len(staff) // EMPLOYEES_PER_PAGE)
+        page = min(max(callback_data.member, 0), pages - 1)  # `member` carries the page in this listing
         rows = [[InlineKeyboardButton(text=("🔗 " if e.user_id else "") + e.full_name, callback_data=RegosCb(
-            company=company_id, action="employee", branch=e.id).pack())] for e in staff]
+            company=company_id, action="employee", branch=e.id).pack())]
+            for e in staff[page * EMPLOYEES_PER_PAGE:(page + 1) * EMPLOYEES_PER_PAGE]]
+        if pages > 1:
+            rows.append([InlineKeyboardButton(text=label, callback_data=RegosCb(
+                company=company_id, action="employees", member=target % pages).pack())
+                for label, target in (("◀", page - 1), (f"{page + 1}/{pages}", page), ("▶", page + 1))])
+        keyboard = InlineKeyboardMarkup(inline_keyboard=rows)
         await query.answer()
-        await message.answer(i18n.get("regos-employees-title"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+        if callback_data.member or message.text == i18n.get("regos-employees-title"):
+            await edit_text_quietly(message, i18n.get("regos-employees-title"), keyboard)
+        else:
+            await message.answer(i18n.get("regos-employees-title"), reply_markup=keyboard)
         return
     staff_by_id = {e.id: e for e in await employees.list_employees(session, company_id)}
     employee = staff_by_id.get(callback_data.branch)
