@@ -126,12 +126,23 @@ class Alert:
 
 
 @dataclass
+class BranchShift:
+    """One branch's day as REGOS's shift report shows it: sales, returns, net, by payment type."""
+
+    name: str
+    totals: Totals
+    previous_net: Decimal | None
+    payments: list[tuple[str, Decimal]]
+
+
+@dataclass
 class DailySummary:
     day: date
     report: SalesReport  # the day, compared with yesterday
     same_weekday: Totals  # the same weekday a week before
     low_stock: list[LowStock]
     alerts: list[Alert]
+    branches: list[BranchShift] = field(default_factory=list)
 
     def figures(self) -> dict[str, str | int]:
         """What the reader was told, to notice later changes (a late return) and correct them."""
@@ -181,8 +192,21 @@ async def build_daily_summary(
         if share > RETURNS_ALERT_SHARE and share > 2 * usual_share:
             alerts.append(Alert("summary-alert-returns", {"percent": (share * 100).quantize(Decimal("0.1")),
                                                           "usual": (usual_share * 100).quantize(Decimal("0.1"))}))
+    shifts = []
+    if len(report.branches) > 1:  # one branch is the total already
+        for row in report.branches:
+            if row.branch_id is None:
+                continue
+            own = await sales_report(session, company_id, Period(day, day), branch_ids=[row.branch_id],
+                                     compare=False, top_products=0, top_sellers=0)
+            shifts.append(BranchShift(
+                name=row.name or f"#{row.branch_id}", totals=row.totals,
+                previous_net=row.previous.net_sales if row.previous else None,
+                payments=[(p.name or f"#{p.regos_id}", p.net) for p in own.payments],
+            ))
     return DailySummary(day=day, report=report, same_weekday=same_weekday,
-                        low_stock=await _low_stock(session, company_id, branch_ids), alerts=alerts)
+                        low_stock=await _low_stock(session, company_id, branch_ids), alerts=alerts,
+                        branches=shifts)
 
 
 def render_daily_summary(summary: DailySummary, translate: Translate, locale: str) -> str:
@@ -215,14 +239,19 @@ def render_daily_summary(summary: DailySummary, translate: Translate, locale: st
         lines += ["", translate("summary-section-payments")]
         lines += [translate("summary-row", name=esc(p.name or f"#{p.regos_id}"), amount=format_money(p.net, locale))
                   for p in report.payments]
-    if len(report.branches) > 1:
+    if summary.branches:
         lines += ["", translate("summary-section-branches")]
-        for branch in report.branches:
-            change = format_change(change_percent(branch.totals.net_sales,
-                                                  branch.previous.net_sales if branch.previous else None), locale)
-            lines.append(translate("summary-branch-row", name=esc(branch.name or "—"),
+        for branch in summary.branches:
+            change = format_change(change_percent(branch.totals.net_sales, branch.previous_net), locale)
+            lines.append(translate("summary-branch-row", name=esc(branch.name),
                                    amount=format_money(branch.totals.net_sales, locale),
                                    receipts=format_number(branch.totals.receipts, locale), change=change).rstrip())
+            lines.append("   " + translate("summary-branch-shift",
+                                           sales=format_money(branch.totals.retail_gross, locale),
+                                           returns=format_money(branch.totals.retail_returns, locale)))
+            if branch.payments:
+                lines.append("   " + " · ".join(f"{esc(name)} {format_money(amount, locale)}"
+                                                for name, amount in branch.payments))
     if report.products:
         lines += ["", translate("summary-section-products")]
         lines += [translate("summary-ranked-row", rank=rank, name=esc(p.name or f"#{p.item_regos_id}"),

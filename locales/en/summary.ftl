@@ -14,6 +14,7 @@ summary-section-low-stock = <b>Running low</b>
 summary-section-alerts = <b>⚠️ Worth a look</b>
 summary-row = • { $name }: { $amount }
 summary-branch-row = • { $name }: { $amount } ({ $receipts } receipts) { $change }
+summary-branch-shift = sales { $sales }, returns { $returns }
 summary-ranked-row = { $rank }. { $name } — { $amount }
 summary-low-stock-row = • { $name } ({ $branch }): { $quantity } left, minimum { $minimum }
 summary-alert-drop = • Net sales are { $percent }% below the same weekday last week.

@@ -14,6 +14,7 @@ summary-section-low-stock = <b>Заканчивается</b>
 summary-section-alerts = <b>⚠️ Обратите внимание</b>
 summary-row = • { $name }: { $amount }
 summary-branch-row = • { $name }: { $amount } (чеков: { $receipts }) { $change }
+summary-branch-shift = продажи { $sales }, возвраты { $returns }
 summary-ranked-row = { $rank }. { $name } — { $amount }
 summary-low-stock-row = • { $name } ({ $branch }): осталось { $quantity }, минимум { $minimum }
 summary-alert-drop = • Чистые продажи на { $percent }% ниже, чем в тот же день прошлой недели.

@@ -14,6 +14,7 @@ summary-section-low-stock = <b>Tugab bormoqda</b>
 summary-section-alerts = <b>⚠️ Eʼtibor bering</b>
 summary-row = • { $name }: { $amount }
 summary-branch-row = • { $name }: { $amount } ({ $receipts } ta chek) { $change }
+summary-branch-shift = savdo { $sales }, qaytarishlar { $returns }
 summary-ranked-row = { $rank }. { $name } — { $amount }
 summary-low-stock-row = • { $name } ({ $branch }): { $quantity } qoldi, minimum { $minimum }
 summary-alert-drop = • Sof savdo oʻtgan haftaning shu kunidan { $percent }% past.

@@ -73,6 +73,9 @@ async def test_daily_summary_once_with_correction(running_bot: RunningBot, sandb
     assert "Business day 20 November 2026 (Asia/Tashkent)" in summary.text
     assert f"Net sales: {format_money(truth.retail_net + truth.wholesale_net, 'en')}" in summary.text
     assert f"Sales {format_money(truth.retail_gross, 'en')} ({truth.sale_count} receipts)" in summary.text
+    for stock_id, branch_truth in fake_regos.generator.branch_totals(DAY).items():  # REGOS's own shift figures
+        assert (f"sales {format_money(branch_truth.retail_gross, 'en')}, "
+                f"returns {format_money(branch_truth.retail_returns, 'en')}") in summary.text, stock_id
     summaries = [m for m in await owner.messages() if m.from_bot and "daily summary" in m.text]
     assert len(summaries) == 1
 
