@@ -31,6 +31,14 @@ class RunningBot:
     app: App
     task: asyncio.Task[None]
 
+    async def idle(self) -> None:
+        """Waits until no update is being handled: a handler's transaction commits after its last reply is sent,
+        so a test reading the database right after a reply waits for this first."""
+        async with asyncio.timeout(10):
+            while busy := {task for task in getattr(self.app.dispatcher, "_handle_update_tasks", set())
+                           if not task.done()}:
+                await asyncio.wait(busy)
+
     async def stop(self) -> None:
         if not self.task.done():
             with contextlib.suppress(RuntimeError):

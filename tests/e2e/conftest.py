@@ -49,8 +49,19 @@ async def running_bot(emulator: TelegramEmulator, engine: AsyncEngine, tmp_path:
     settings = sandbox_settings(emulator.base_url, database_url_for(engine),
                                 regos_archive_dir=str(tmp_path / "archive"), **bot_settings_overrides)
     running = await start_polling_bot(settings, engine=engine)
+    _running.append(running)
     yield running
+    _running.remove(running)
     await running.stop()
+
+
+_running: list[RunningBot] = []
+
+
+async def settle() -> None:
+    """Before a test reads the database: let the bot finish (and commit) the updates it is handling."""
+    for running in _running:
+        await running.idle()
 
 
 FAKE_REGOS_KEY = "0f" * 16
@@ -59,6 +70,7 @@ FAKE_REGOS_KEY = "0f" * 16
 async def connect_fake_regos(app: App, fake: FakeRegos, key: str = FAKE_REGOS_KEY) -> tuple[int, str]:
     """Connects the only company to the fake REGOS as /regos would, without the real 2 requests/s pacing.
     Returns (company id, webhook secret)."""
+    await settle()
     async with app.session_factory() as session:
         company = await session.scalar(select(Company))
         assert company is not None

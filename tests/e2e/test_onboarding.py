@@ -11,14 +11,17 @@ from db.engine import create_session_factory
 from db.models import AuditLog, Company, CompanyTaxRegime, Invite, Membership, User
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient, SandboxUser
+from tests.e2e.conftest import settle
 
 
 async def _rows(engine: AsyncEngine, statement):  # type: ignore[no-untyped-def]
+    await settle()
     async with create_session_factory(engine)() as session:
         return (await session.execute(statement)).all()
 
 
 async def _count(engine: AsyncEngine, model: type) -> int:
+    await settle()
     async with create_session_factory(engine)() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
@@ -223,6 +226,7 @@ async def test_expired_invite_is_refused(running_bot: RunningBot, sandbox: Sandb
     owner = await sandbox.create_user("Dilnoza")
     await create_company(owner)
     payload = await make_invite(owner, "staff")
+    await settle()
     async with create_session_factory(engine)() as session:
         invite = await session.scalar(select(Invite))
         assert invite is not None
@@ -240,6 +244,7 @@ async def test_members_list_pages_for_a_large_company(running_bot: RunningBot, s
                                                       engine: AsyncEngine) -> None:
     owner = await sandbox.create_user("Dilnoza")
     await create_company(owner)
+    await settle()
     async with create_session_factory(engine)() as session:
         company_id = (await session.scalars(select(Company.id))).one()
         for index in range(44):

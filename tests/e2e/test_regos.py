@@ -19,6 +19,7 @@ from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient
 from services.locale import format_money
+from tests.e2e.conftest import settle
 from tests.e2e.test_onboarding import create_company, make_invite
 
 KEY = "0f" * 16
@@ -41,6 +42,7 @@ def bot_settings_overrides(fake_regos: FakeRegos) -> dict[str, Any]:
 
 
 async def _scalar(engine: AsyncEngine, statement):  # type: ignore[no-untyped-def]
+    await settle()
     async with create_session_factory(engine)() as session:
         return await session.scalar(statement)
 
@@ -75,6 +77,7 @@ async def test_connect_bad_then_good_key_then_sync(running_bot: RunningBot, sand
     stored = await _scalar(engine, select(RegosConnection.key_encrypted))
     assert stored and KEY not in stored
     assert await _scalar(engine, select(func.count()).select_from(Branch)) == stocks
+    await settle()
     async with create_session_factory(engine)() as session:  # the real 2/s pacing would only slow the test
         connection = await session.scalar(select(RegosConnection))
         assert connection is not None
@@ -140,6 +143,7 @@ async def test_rename_branch_and_link_employee(running_bot: RunningBot, sandbox:
     await owner.expect("Send the new name")
     await owner.send("Chilonzor bozori")
     await owner.expect("Branch renamed: Chilonzor bozori")
+    await settle()
     async with create_session_factory(engine)() as session:
         names = (await session.scalars(select(Branch.name))).all()
     assert "Chilonzor bozori" in names and first_branch not in names

@@ -20,6 +20,7 @@ from sandbox.regos import FakeRegos
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient, SandboxMessage, SandboxUser
 from services.locale import format_money, format_number
+from tests.e2e.conftest import settle
 from tests.test_reports_support import SeededCompany, add_member, create_company, expected_totals, sync_from_fake
 
 TASHKENT = ZoneInfo("Asia/Tashkent")
@@ -46,6 +47,7 @@ async def synced_company(engine: AsyncEngine, fake: FakeRegos, name: str = "Bara
 
 async def join(engine: AsyncEngine, company_id: int, user: SandboxUser, role: Role, language: str,
                branch_ids: list[int] | None = None) -> None:
+    await settle()
     async with create_session_factory(engine)() as session:
         await add_member(session, company_id, user.id, role, language=language, first_name=user.first_name,
                          branch_ids=branch_ids)
@@ -121,6 +123,7 @@ async def join_language(engine: AsyncEngine, user: SandboxUser, language: str) -
 
     from db.models import User
 
+    await settle()
     async with create_session_factory(engine)() as session:
         await session.execute(update(User).where(User.telegram_id == user.id).values(language=language))
         await session.commit()

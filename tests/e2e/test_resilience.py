@@ -10,9 +10,11 @@ from db.engine import create_session_factory
 from db.models import AuditLog, Company, Membership
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient
+from tests.e2e.conftest import settle
 
 
 async def _count(engine: AsyncEngine, model: type) -> int:
+    await settle()
     async with create_session_factory(engine)() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 

@@ -11,6 +11,7 @@ from db.models import Company
 from sandbox.stack import RunningBot
 from sandbox.telegram.browser import Chromium, WebChat, find_chromium
 from sandbox.telegram.client import SandboxClient
+from tests.e2e.conftest import settle
 
 pytestmark = pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed (apt-get install chromium)")
 
@@ -37,5 +38,6 @@ async def test_start_and_create_company_in_the_browser(running_bot: RunningBot, 
         assert "Brauzer Market" in done
         await chat.press_reply_button("❓ Help")
         await chat.wait_for_bot_text("Commands for you (owner)", timeout=20)
+    await settle()
     async with create_session_factory(engine)() as session:
         assert (await session.scalars(select(Company.name))).all() == ["Brauzer Market"]
