@@ -70,9 +70,9 @@ async def start(
     await state.clear()
     payload = command.args.strip() if command.args else None
     invite_code = invites.parse_start_payload(payload)
-    if user.language is None:
+    if user.language is None:  # the invite waits until the language is chosen
         await state.set_state(Onboarding.language)
-        await state.update_data(invite_code=invite_code or (payload and "") or None)
+        await state.update_data(payload=payload)
         await message.answer(i18n.get("choose-language"), reply_markup=language_keyboard())
         return
     if payload is not None and invite_code is None:
@@ -109,11 +109,12 @@ async def language_chosen(
     data = await state.get_data() if onboarding else {}
     if onboarding:
         await state.clear()
-    if data.get("invite_code") is not None:
-        if data["invite_code"] == "":
+    if data.get("payload"):
+        invite_code = invites.parse_start_payload(data["payload"])
+        if invite_code is None:
             await message.answer(i18n.get("invite-not-found"))
         else:
-            await _join(message, i18n, session, user, data["invite_code"])
+            await _join(message, i18n, session, user, invite_code)
             return
     if onboarding or ctx is None:
         await _greet(message, i18n, user, ctx)
