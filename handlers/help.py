@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -31,13 +32,14 @@ async def cancel(message: Message, state: FSMContext, i18n: I18nContext, ctx: Ac
     await message.answer(i18n.get("cancelled"), reply_markup=main_menu(i18n, ctx.role if ctx else None))
 
 
-@fallback_router.message(F.text.startswith("/"))
+# In groups the bot keeps quiet about what it does not understand: people talk there to each other.
+@fallback_router.message(F.chat.type == ChatType.PRIVATE, F.text.startswith("/"))
 async def unknown_command(message: Message, i18n: I18nContext) -> None:
     command = (message.text or "").split()[0][:64]
     await message.answer(i18n.get("unknown-command", command=command.replace("<", "&lt;")))
 
 
-@fallback_router.message()
+@fallback_router.message(F.chat.type == ChatType.PRIVATE)
 async def not_understood(message: Message, i18n: I18nContext, ctx: ActiveContext | None) -> None:
     await message.answer(i18n.get("not-understood"), reply_markup=main_menu(i18n, ctx.role if ctx else None))
 

@@ -17,6 +17,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.chat_action import ChatActionSender
 from aiogram_i18n import I18nContext
+from magic_filter import RegexpMode
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -65,7 +66,7 @@ async def regos_in_group(message: Message, i18n: I18nContext) -> None:
     await message.answer(i18n.get("regos-private-only"))
 
 
-@router.message(F.chat.type != ChatType.PRIVATE, F.text.regexp(KEY_LIKE))
+@router.message(F.chat.type != ChatType.PRIVATE, F.text.regexp(KEY_LIKE, mode=RegexpMode.SEARCH))
 async def key_in_group(message: Message, i18n: I18nContext) -> None:
     await _delete_quietly(message)
     await message.answer(i18n.get("regos-key-deleted-warning"))

@@ -159,3 +159,25 @@ async def test_rename_branch_and_link_employee(running_bot: RunningBot, sandbox:
     await owner.expect(f"{employee_name} is now tied to Dilnoza")
     linked = await _scalar(engine, select(func.count()).select_from(Employee).where(Employee.user_id.is_not(None)))
     assert linked == 1
+
+
+async def test_key_pasted_in_a_group_is_deleted_with_a_warning(running_bot: RunningBot, sandbox: SandboxClient) -> None:
+    """The emulator has no group chats, so the group update is fed straight into the production dispatcher;
+    the Bot API calls it makes still go to the emulator and are read from its call log."""
+    app = running_bot.app
+    group_id = -100_123_456
+    update = {
+        "update_id": 777_001,
+        "message": {
+            "message_id": 42, "date": 1_795_000_000, "text": f"bizning kalit {KEY}",
+            "chat": {"id": group_id, "type": "supergroup", "title": "Oila Market xodimlari"},
+            "from": {"id": 555_001, "is_bot": False, "first_name": "Careless", "language_code": "en"},
+        },
+    }
+    await app.dispatcher.feed_raw_update(app.bot, update)
+    deletions = [c for c in await sandbox.calls("deleteMessage") if (c.get("params") or {}).get("chat_id") in
+                 (group_id, str(group_id))]
+    assert deletions and str((deletions[0].get("params") or {}).get("message_id")) == "42"
+    warnings = [c for c in await sandbox.calls("sendMessage") if (c.get("params") or {}).get("chat_id") in
+                (group_id, str(group_id))]
+    assert any("never post keys in a group" in str((c.get("params") or {}).get("text")) for c in warnings)
