@@ -18,8 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import all_translations
 from db import repositories as repo
-from db.models import Role
-from handlers.common import esc
+from handlers.common import REPORT_ROLES, esc
 from services.companies import business_day
 from services.errors import DomainError
 from services.locale import format_date
@@ -52,7 +51,6 @@ from services.reports.sales import SalesReport
 from services.users import ActiveContext
 
 router = Router(name="reports")
-REPORT_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.ACCOUNTANT})
 REPORTERS = {"roles": REPORT_ROLES}
 EXPORT_FORMATS: tuple[ExportFormat, ...] = (ExportFormat.XLSX, ExportFormat.PDF, ExportFormat.CSV)
 # Dates travel in callback data as days since this day: short integers, never text.
