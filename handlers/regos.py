@@ -21,7 +21,6 @@ from magic_filter import RegexpMode
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.logging_setup import register_secret
 from db import repositories as repo
 from db.models import Role, User
 from handlers.common import edit_text_quietly, esc
@@ -30,6 +29,7 @@ from services import employees
 from services.crypto import SecretBox
 from services.errors import DomainError
 from services.locale import format_datetime
+from services.masking import protect_secret
 from services.sync.connection import ConnectOutcome, ConnectProblem, connect_company, get_connection, rename_branch
 from services.users import ActiveContext
 
@@ -140,7 +140,7 @@ async def regos_key_pasted(
     ctx: ActiveContext, settings: Settings, secret_box: SecretBox | None, bot: Bot,
 ) -> None:
     key = (message.text or "").strip()
-    register_secret(key)  # from now on the key is masked in every log line
+    protect_secret(key)  # from now on the key is masked in every log line
     await _delete_quietly(message)  # the secret must not stay in the chat
     data = await state.get_data()
     if data.get("company") != ctx.company.id or secret_box is None:
@@ -159,7 +159,7 @@ async def regos_key_pasted(
 @router.message(F.chat.type == ChatType.PRIVATE, F.text.regexp(r"^\s*[0-9A-Za-z]{32}\s*$"),
                 ~StateFilter(RegosStates.key))
 async def key_outside_flow(message: Message, i18n: I18nContext) -> None:
-    register_secret((message.text or "").strip())
+    protect_secret((message.text or "").strip())
     await _delete_quietly(message)
     await message.answer(i18n.get("regos-key-outside-flow"))
 

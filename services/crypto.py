@@ -30,7 +30,3 @@ class SecretBox:
     def __repr__(self) -> str:
         return "SecretBox(***)"
 
-
-def mask_secret(secret: str, keep: int = 4) -> str:
-    """Only a short prefix is ever shown or logged."""
-    return secret[:keep] + "…" if len(secret) > keep else "…"

@@ -112,3 +112,22 @@ async def test_sqlite_pragmas(tmp_path: Path) -> None:
         busy = (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar()
     await engine.dispose()
     assert (mode, keys, busy) == ("wal", 1, 10000)
+
+
+def test_configured_secrets_are_masked_in_every_log_line(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from bot.logging_setup import configure_logging
+
+    monkeypatch.setenv("BOT_TOKEN", "123456:SUPERSECRETTOKEN")
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    try:
+        configure_logging(load_settings())
+        logging.getLogger("aiogram.session").warning("POST https://api.telegram.org/bot123456:SUPERSECRETTOKEN/getMe")
+        err = capsys.readouterr().err
+    finally:
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+    assert "SUPERSECRETTOKEN" not in err and "bot1234…/getMe" in err

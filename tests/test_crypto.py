@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.crypto import SecretBox, mask_secret
+from services.crypto import SecretBox
+from services.masking import mask_secret
 
 
 @given(st.text(max_size=200))

@@ -1,79 +1,12 @@
-"""Keeping REGOS secrets out of logs and reprs.
-
-The integration key travels in the URL path, so anything that logs a URL (httpx logs every request at INFO)
-would leak it. A logging filter installed on the ``httpx`` logger and on our own logger rewrites every record
-that contains a registered secret.
-"""
+"""REGOS's logger; the secret masking itself is shared (services.masking)."""
 
 from __future__ import annotations
 
 import logging
-import threading
+
+from services.masking import mask_secret, protect_secret, redact
 
 LOGGER_NAME = "services.regos"
 logger = logging.getLogger(LOGGER_NAME)
 
-_VISIBLE_PREFIX = 4
-_MIN_SECRET_LENGTH = 6  # shorter strings would mask ordinary words
-
-
-def mask_secret(secret: str | None, visible: int = _VISIBLE_PREFIX) -> str:
-    """``'ab12…'`` for a secret, ``'…'`` for an empty or very short one (so its length does not leak either)."""
-    if not secret:
-        return "…"
-    if len(secret) <= visible * 2:
-        return "…"
-    return f"{secret[:visible]}…"
-
-
-class SecretRedactingFilter(logging.Filter):
-    """Replaces every registered secret in a log record's message by its masked form."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._secrets: set[str] = set()
-        self._lock = threading.Lock()
-
-    def register(self, secret: str | None) -> None:
-        if secret and len(secret) >= _MIN_SECRET_LENGTH:
-            with self._lock:
-                self._secrets.add(secret)
-
-    def redact(self, text: str) -> str:
-        for secret in self._secrets:
-            if secret in text:
-                text = text.replace(secret, mask_secret(secret))
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
-            return True
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string is not ours to fix, but must not leak either
-            message = str(record.msg)
-        redacted = self.redact(message)
-        if redacted != message:
-            record.msg = redacted
-            record.args = ()
-        return True
-
-
-_redactor = SecretRedactingFilter()
-_installed_on: set[str] = set()
-_install_lock = threading.Lock()
-
-
-def protect_secret(secret: str | None) -> None:
-    """Register a secret and make sure the redacting filter sits on every logger that may print it."""
-    _redactor.register(secret)
-    with _install_lock:
-        for name in (LOGGER_NAME, "httpx", "httpcore"):
-            if name not in _installed_on:
-                logging.getLogger(name).addFilter(_redactor)
-                _installed_on.add(name)
-
-
-def redact(text: str) -> str:
-    """Mask every registered secret found in ``text`` (for error descriptions echoed by a server)."""
-    return _redactor.redact(text)
+__all__ = ["LOGGER_NAME", "logger", "mask_secret", "protect_secret", "redact"]
