@@ -15,9 +15,9 @@ from aiogram.methods.base import TelegramType
 
 log = logging.getLogger(__name__)
 
-# Not retried: a callback answer is useless once late (Telegram drops it after ~15 s);
-# getUpdates has its own backoff in the polling loop.
-NEVER_RETRIED = (AnswerCallbackQuery, GetUpdates)
+# Not retried here: getUpdates has its own backoff in the polling loop. (Callback answers are handled apart:
+# useless once late, so never retried and never allowed to fail the action.)
+NEVER_RETRIED = (GetUpdates,)
 
 
 class RetryRequestMiddleware(BaseRequestMiddleware):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from aiogram.exceptions import TelegramBadRequest
@@ -10,6 +9,7 @@ from aiogram.types import InlineKeyboardMarkup, KeyboardButton, Message, ReplyKe
 from aiogram_i18n import I18nContext
 
 from db.models import Membership, Role
+from services.reports.render import esc  # one HTML escape for everything users or REGOS typed
 from services.roles import ALL_ROLES, MANAGING_ROLES
 
 EVERYONE = frozenset(ALL_ROLES)
@@ -60,11 +60,6 @@ def main_menu(i18n: I18nContext, role: Role | None) -> ReplyKeyboardMarkup:
     if not rows:
         rows = [[KeyboardButton(text=i18n.get("menu-language")), KeyboardButton(text=i18n.get("menu-help"))]]
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
-
-
-def esc(value: object) -> str:
-    """Anything a user typed goes into HTML messages escaped."""
-    return html.escape(str(value), quote=False)
 
 
 def role_name(i18n: I18nContext, role: Role | str) -> str:

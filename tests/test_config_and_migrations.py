@@ -123,6 +123,8 @@ def test_configured_secrets_are_masked_in_every_log_line(monkeypatch: pytest.Mon
     monkeypatch.setenv("BOT_TOKEN", "123456:SUPERSECRETTOKEN")
     root = logging.getLogger()
     saved_handlers, saved_level = root.handlers[:], root.level
+    quieted = ("alembic", "httpx", "apscheduler", "aiogram.event")
+    saved_levels = {name: logging.getLogger(name).level for name in quieted}
     try:
         configure_logging(load_settings())
         logging.getLogger("aiogram.session").warning("POST https://api.telegram.org/bot123456:SUPERSECRETTOKEN/getMe")
@@ -130,4 +132,6 @@ def test_configured_secrets_are_masked_in_every_log_line(monkeypatch: pytest.Mon
     finally:
         root.handlers[:] = saved_handlers
         root.setLevel(saved_level)
+        for name, level in saved_levels.items():  # other tests read these loggers
+            logging.getLogger(name).setLevel(level)
     assert "SUPERSECRETTOKEN" not in err and "bot1234…/getMe" in err
