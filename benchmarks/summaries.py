@@ -28,7 +28,7 @@ from bot.summary_jobs import DailySummaryTask
 from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade
 from db.models import Branch, Company, CompanyTaxRegime, Membership, Role, SummaryDelivery, User
-from db.sales import Item, Receipt, ReceiptLine, ReceiptPayment
+from db.regos_data import Item, Receipt, ReceiptLine, ReceiptPayment
 from sandbox.stack import sandbox_settings
 from sandbox.telegram.client import SandboxClient
 from sandbox.telegram.server import TelegramEmulator

@@ -10,7 +10,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from datetime import date
 from typing import Any
 
-from bot.config import ConfigError, Settings, load_settings
+from core.config import ConfigError, Settings, load_settings
 from db.migrate import DatabaseBehindError
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -286,7 +286,7 @@ async def _report_sales(args: argparse.Namespace, settings: Settings) -> int:
 
     from sqlalchemy import select
 
-    from bot.i18n import translate
+    from core.i18n import translate
     from db.models import Branch, Company
     from services.companies import business_day
     from services.locale import format_date
@@ -424,7 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from services.errors import DomainError
 
         if isinstance(error, DomainError):
-            from bot.i18n import translate
+            from core.i18n import translate
 
             print(f"error: {translate('en', error.key, **error.params)}", file=sys.stderr)
             return 1

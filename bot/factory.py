@@ -17,10 +17,11 @@ from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeDefault
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import TELEGRAM_PRODUCTION_API, Settings
-from bot.i18n import build_i18n_middleware, translate
+from bot.i18n import build_i18n_middleware
 from bot.middlewares import CurrentUserMiddleware, DbSessionMiddleware, RoleGuardMiddleware
 from bot.session import RetryRequestMiddleware
+from core.config import TELEGRAM_PRODUCTION_API, Settings
+from core.i18n import translate
 from db.engine import create_engine, create_session_factory
 from handlers import build_routers
 from handlers.common import COMMANDS

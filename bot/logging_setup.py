@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.config import Settings
+from core.config import Settings
 from services.masking import protect_secret, redactor
 
 

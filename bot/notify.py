@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.broadcaster import Broadcaster, BroadcastReport, Outgoing
-from bot.i18n import translate
+from core.i18n import translate
 from db.models import Membership, Role, User
 from services.locale import DEFAULT_LOCALE
 

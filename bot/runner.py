@@ -186,7 +186,7 @@ async def start_http_server(app: App, host: str, port: int, *, telegram: bool) -
 
 async def run_webhook(app: App, *, stop: asyncio.Event | None = None) -> None:
     if not app.settings.webhook_url:
-        from bot.config import ConfigError
+        from core.config import ConfigError
 
         raise ConfigError("WEBHOOK_URL is not set: the public https URL Telegram should post updates to")
     await prepare(app)

@@ -26,8 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.broadcaster import Broadcaster
-from bot.config import Settings
 from bot.notify import blocked_marker
+from core.config import Settings
 from db.base import utcnow
 from db.models import Company
 from services.jobs import finish_claim, try_claim

@@ -19,9 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.broadcaster import Outgoing
-from bot.i18n import translate
 from bot.notify import recipients, tell, text_for
 from bot.scheduler import SchedulerContext
+from core.i18n import translate
 from db.base import utcnow
 from db.models import Company, Role, SummaryDelivery
 from services.crypto import SecretBox

@@ -9,7 +9,7 @@ from aiogram import Bot, Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
-from bot.i18n import translate
+from core.i18n import translate
 from services.errors import DomainError
 from services.locale import DEFAULT_LOCALE
 

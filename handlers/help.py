@@ -9,7 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
-from bot.i18n import all_translations
+from core.i18n import all_translations
 from handlers.common import commands_for, main_menu, role_name
 from services.users import ActiveContext
 

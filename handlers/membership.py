@@ -11,8 +11,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Settings
-from bot.i18n import all_translations
+from core.config import Settings
+from core.i18n import all_translations
 from db import repositories as repo
 from db.models import Membership, User
 from handlers.common import branches_text, edit_text_quietly, esc, main_menu, role_name

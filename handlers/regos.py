@@ -20,7 +20,7 @@ from aiogram_i18n import I18nContext
 from magic_filter import RegexpMode
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
+from core.config import Settings
 from db import repositories as repo
 from db.models import Role, User
 from handlers.common import edit_text_quietly, esc

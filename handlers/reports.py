@@ -16,7 +16,7 @@ from aiogram.utils.chat_action import ChatActionSender
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import all_translations
+from core.i18n import all_translations
 from db import repositories as repo
 from handlers.common import REPORT_ROLES, esc
 from services.companies import business_day

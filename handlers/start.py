@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import all_translations
+from core.i18n import all_translations
 from db.models import TaxRegime, User
 from handlers.common import esc, main_menu, role_name
 from handlers.keyboards import LanguageCb, OnboardCb, cancel_button, language_keyboard

@@ -12,7 +12,7 @@ from aiogram.types import Message
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
+from core.config import Settings
 from db import repositories as repo
 from db.models import Role
 from services.crypto import SecretBox

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Settings, load_settings
 from bot.factory import App, build_app
 from bot.runner import run_polling
+from core.config import Settings, load_settings
 
 DEMO_TOKEN = "700000001:SANDBOX-demo-token"
 

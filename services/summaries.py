@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.models import Branch, Company, Membership, Role, SummaryDelivery, User
-from db.sales import Item, StockLevel
+from db.regos_data import Item, StockLevel
 from services.locale import format_date, format_money, format_number
 from services.reports.periods import Period, PeriodKind, month_end
 from services.reports.render import Translate, esc, format_change, format_period, render_sales_report

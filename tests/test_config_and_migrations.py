@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from bot.config import ConfigError, load_settings
+from core.config import ConfigError, load_settings
 from db.engine import create_engine
 from db.migrate import DatabaseBehindError, current_revision, downgrade, ensure_up_to_date, head_revision, upgrade
 from tests.conftest import make_migrated_engine

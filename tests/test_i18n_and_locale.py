@@ -11,7 +11,7 @@ from fluent.syntax import FluentParser, ast
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.i18n import translate
+from core.i18n import translate
 from services.locale import SUPPORTED_LOCALES, format_date, format_money, format_number, normalize_locale
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"

@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import translate
+from core.i18n import translate
 from db.models import Branch
-from db.sales import Item, RegosConnection
+from db.regos_data import Item, RegosConnection
 from sandbox.regos import FakeRegos, RegosDataGenerator
 from services.locale import format_money
 from services.reports import (

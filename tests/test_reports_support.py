@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Branch, Company, Employee, Membership, Role, TaxRegime
-from db.sales import Item, PaymentType, Receipt, ReceiptLine, ReceiptPayment, WholesaleDoc
+from db.regos_data import Item, PaymentType, Receipt, ReceiptLine, ReceiptPayment, WholesaleDoc
 from sandbox.regos import DayTotals, FakeRegos, RegosDataGenerator
 from services import companies
 from services.users import TelegramIdentity, get_or_create_user

@@ -9,8 +9,8 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 
-from bot.config import load_settings
 from bot.factory import build_storage
+from core.config import load_settings
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

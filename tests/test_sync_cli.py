@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from db.sales import RegosConnection
+from db.regos_data import RegosConnection
 from sandbox.regos import FakeRegos
 from tests.conftest import database_url_for
 from tests.test_sync_helpers import START, create_company

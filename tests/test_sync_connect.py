@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import AuditLog, Branch, Employee
-from db.sales import RegosConnection, Till
+from db.regos_data import RegosConnection, Till
 from sandbox.regos import FakeRegos
 from services.errors import NotFound
 from services.regos import RateLimit

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import JobClaim
-from db.sales import (
+from db.regos_data import (
     DailyEmployeeSales,
     Receipt,
     ReceiptLine,

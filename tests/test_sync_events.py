@@ -13,7 +13,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.sales import Receipt, ReceiptLine, RegosConnection, RegosEvent
+from db.regos_data import Receipt, ReceiptLine, RegosConnection, RegosEvent
 from sandbox.regos import FakeRegos
 from services.sync import (
     SyncOptions,

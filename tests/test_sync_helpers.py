@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.sales import Receipt
+from db.regos_data import Receipt
 from sandbox.regos import FakeRegos, RegosDataGenerator
 from sandbox.regos.serialize import encode
 from services import companies

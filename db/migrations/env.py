@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import db.models
-import db.sales  # noqa: F401
+import db.regos_data  # noqa: F401
 from db.base import Base
 
 target_metadata = Base.metadata
@@ -27,7 +27,7 @@ def _run(connection: Connection) -> None:
 
 def _run_from_url() -> None:
     # `alembic` CLI use: DATABASE_URL from settings.
-    from bot.config import get_settings
+    from core.config import get_settings
     from db.engine import create_engine
 
     async def go() -> None:

@@ -1,7 +1,7 @@
 """The report as a phone-readable Telegram message (HTML): figures formatted per locale, changes as ▲/▼ percentages.
 
 Pure text: the caller passes a translate function (`translate(key, **params) -> str`, e.g. aiogram-i18n's
-`i18n.get` or `functools.partial(bot.i18n.translate, locale)`) and the locale for numbers and dates.
+`i18n.get` or `functools.partial(core.i18n.translate, locale)`) and the locale for numbers and dates.
 """
 
 from __future__ import annotations

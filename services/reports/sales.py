@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 
 from db.base import utcnow
 from db.models import Branch, Company, Employee
-from db.sales import Item, PaymentType, Receipt, ReceiptLine, ReceiptPayment, RegosConnection, WholesaleDoc
+from db.regos_data import Item, PaymentType, Receipt, ReceiptLine, ReceiptPayment, RegosConnection, WholesaleDoc
 from services.reports.periods import Period
 
 ZERO = Decimal("0.00")

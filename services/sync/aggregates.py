@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
-from db.sales import (
+from db.regos_data import (
     DailyEmployeeSales,
     DailySales,
     Receipt,

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Branch
-from db.sales import DailySales, Receipt, ReceiptLine
+from db.regos_data import DailySales, Receipt, ReceiptLine
 
 from .aggregates import CLOSED
 

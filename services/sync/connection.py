@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
 from db.models import Branch, Company, Employee
-from db.sales import RegosConnection
+from db.regos_data import RegosConnection
 from services import audit
 from services.crypto import SecretBox
 from services.errors import DomainError, NotFound, ValidationFailed

@@ -40,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
 from db.models import Company
-from db.sales import SyncRun
+from db.regos_data import SyncRun
 from services.crypto import SecretBox
 from services.regos import (
     DocCashSession,

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
 from db.models import Company
-from db.sales import RegosConnection, RegosEvent, WholesaleDoc
+from db.regos_data import RegosConnection, RegosEvent, WholesaleDoc
 from services.crypto import SecretBox
 from services.regos import (
     DocCheque,

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
 from db.models import JobClaim
-from db.sales import RegosConnection
+from db.regos_data import RegosConnection
 
 DAY_JOB = "regos-sync-day"
 DEFAULT_STALE_AFTER = timedelta(minutes=10)

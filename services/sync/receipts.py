@@ -30,7 +30,7 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
-from db.sales import CashSession, Receipt, ReceiptLine, ReceiptPayment
+from db.regos_data import CashSession, Receipt, ReceiptLine, ReceiptPayment
 from services.regos import (
     ChequeItemOperation,
     ChequePaymentOperation,

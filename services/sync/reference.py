@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
 from db.models import Branch, Employee
-from db.sales import Item, PaymentType, StockLevel, Till
+from db.regos_data import Item, PaymentType, StockLevel, Till
 from services.regos import Item as RegosItem
 from services.regos import ItemQuantity, OperatingCash, Stock, User, to_unix
 from services.regos import PaymentType as RegosPaymentType

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.sales import WholesaleDoc
+from db.regos_data import WholesaleDoc
 from services.regos import DocWholeSale, business_day, to_unix
 
 from .receipts import money

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.factory import App
 from db.models import Company
-from db.sales import RegosConnection
+from db.regos_data import RegosConnection
 from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot, sandbox_settings, start_polling_bot
 from sandbox.telegram.client import SandboxClient

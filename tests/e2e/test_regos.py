@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.base import utcnow
 from db.engine import create_session_factory
 from db.models import Branch
-from db.sales import Receipt, RegosConnection
+from db.regos_data import Receipt, RegosConnection
 from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient

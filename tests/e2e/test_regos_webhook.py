@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.base import utcnow
 from db.engine import create_session_factory
-from db.sales import Receipt, RegosEvent
+from db.regos_data import Receipt, RegosEvent
 from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient

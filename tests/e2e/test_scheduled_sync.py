@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.scheduler import Scheduler, SchedulerContext
 from bot.tasks import RegosSyncTask
 from db.engine import create_session_factory
-from db.sales import Receipt
+from db.regos_data import Receipt
 from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient

@@ -1,0 +1,1 @@
+"""Neutral ground: settings and translation, importable from handlers, services, db migrations and bot alike."""
