@@ -23,7 +23,7 @@ from bot.session import RetryRequestMiddleware
 from core.config import TELEGRAM_PRODUCTION_API, Settings
 from core.i18n import translate
 from db.engine import create_engine, create_session_factory
-from handlers import build_routers
+from handlers import get_routers
 from handlers.common import COMMANDS
 from services.crypto import SecretBox
 from services.locale import SUPPORTED_LOCALES
@@ -88,7 +88,7 @@ def build_dispatcher(
     build_i18n_middleware(settings.default_locale).setup(dispatcher)
     dispatcher.message.middleware(RoleGuardMiddleware())
     dispatcher.callback_query.middleware(RoleGuardMiddleware())
-    dispatcher.include_routers(*build_routers())
+    dispatcher.include_routers(*get_routers())
     return dispatcher
 
 

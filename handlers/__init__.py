@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 
 
-def build_routers() -> list[Router]:
+def get_routers() -> list[Router]:
     # Imported here so that building a dispatcher twice (tests) gets fresh router objects.
     import importlib
 
