@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The test command: set-up (system and Python packages), lint, types, then the suite.
+# PostgreSQL runs too when TEST_DATABASE_URL is set, or when a server answers on 127.0.0.1:5432 (database `test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+. .venv/bin/activate
+
+if [ -z "${TEST_DATABASE_URL:-}" ] && command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then
+  export TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/test"
+fi
+echo "database backends: sqlite${TEST_DATABASE_URL:+ and postgresql ($TEST_DATABASE_URL)}"
+ruff check .
+mypy .
+python -m pytest -q "$@"
