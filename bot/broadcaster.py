@@ -2,6 +2,7 @@
 
 429 answers are honoured (`retry_after`, then the message is retried), network errors retried with backoff,
 and a chat that blocked the bot (403) is reported through `on_blocked` so it is skipped from then on.
+`send_all(..., on_outcome=...)` hears of each message as soon as it is settled (the outbox records it at once).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from aiogram.exceptions import (
 log = logging.getLogger(__name__)
 
 Send = Callable[[Bot], Awaitable[Any]]
+OnOutcome = Callable[["Outgoing", "Outcome"], Awaitable[None]]
 
 
 @dataclass(slots=True)
@@ -41,6 +43,8 @@ class Outcome:
     key: str
     status: str  # sent | blocked | failed
     error: str | None = None
+    result: Any = None  # what `send` returned (a Message...), when sent
+    retryable: bool = False  # failed on 429 or network trouble: worth another try later
 
 
 @dataclass
@@ -86,13 +90,12 @@ class Broadcaster:
                 await self._pace(item.chat_id)
                 self._chat_next[item.chat_id] = time.monotonic() + self.per_chat_interval
                 try:
-                    await item.send(self.bot)
-                    return Outcome(item.chat_id, item.key, "sent")
+                    return Outcome(item.chat_id, item.key, "sent", result=await item.send(self.bot))
                 except TelegramRetryAfter as error:
                     report.retries_429 += 1
                     self._chat_next[item.chat_id] = time.monotonic() + error.retry_after
                     if attempt >= self.max_attempts:
-                        return Outcome(item.chat_id, item.key, "failed", str(error))
+                        return Outcome(item.chat_id, item.key, "failed", str(error), retryable=True)
                 except TelegramForbiddenError as error:
                     if self.on_blocked is not None:
                         await self.on_blocked(item.chat_id)
@@ -101,11 +104,11 @@ class Broadcaster:
                     return Outcome(item.chat_id, item.key, "failed", str(error))
                 except (TelegramNetworkError, TelegramServerError) as error:
                     if attempt >= self.max_attempts:
-                        return Outcome(item.chat_id, item.key, "failed", str(error))
+                        return Outcome(item.chat_id, item.key, "failed", str(error), retryable=True)
                     await asyncio.sleep(random.uniform(0, min(30.0, 0.5 * 2 ** attempt)))
                 attempt += 1
 
-    async def send_all(self, items: list[Outgoing]) -> BroadcastReport:
+    async def send_all(self, items: list[Outgoing], *, on_outcome: OnOutcome | None = None) -> BroadcastReport:
         report = BroadcastReport()
         started = time.monotonic()
         queue: asyncio.Queue[Outgoing] = asyncio.Queue()
@@ -119,10 +122,16 @@ class Broadcaster:
                 except asyncio.QueueEmpty:
                     return
                 try:
-                    report.outcomes.append(await self._deliver(item, report))
+                    outcome = await self._deliver(item, report)
                 except Exception as error:  # one bad message must not stop the rest
                     log.exception("broadcast to %s failed", item.chat_id)
-                    report.outcomes.append(Outcome(item.chat_id, item.key, "failed", repr(error)))
+                    outcome = Outcome(item.chat_id, item.key, "failed", repr(error), retryable=True)
+                report.outcomes.append(outcome)
+                if on_outcome is not None:
+                    try:
+                        await on_outcome(item, outcome)
+                    except Exception:
+                        log.exception("recording the outcome for %s failed", item.chat_id)
 
         await asyncio.gather(*(worker() for _ in range(min(self.workers, max(1, len(items))))))
         report.elapsed = time.monotonic() - started

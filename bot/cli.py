@@ -126,7 +126,7 @@ async def _invite(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work(session: Any) -> int:
         invite = await invites.create_invite(
-            session, company_id=args.company, role=Role(args.role), actor=None, actor_role=None,
+            session, company_id=args.company, role=Role(args.role), by=None,
             branch_id=args.branch, ttl=timedelta(hours=args.hours or settings.invite_ttl_hours),
         )
         print(invites.deep_link(username, invite.code))
@@ -398,7 +398,13 @@ def build_parser() -> argparse.ArgumentParser:
     report_sales.add_argument("--out", help="file to write (default: JSON to stdout, other formats to ./sales_*)")
     report_sales.add_argument("--branch", type=int, action="append", help="only this branch id (repeatable)")
     report_sales.add_argument("--locale", choices=["uz", "ru", "en"], help="language of the file's labels")
+    from bot.cli_payroll import add_payroll_commands
 
+    add_payroll_commands(commands, report_commands)
+
+    from bot.cli_eskiz import add_eskiz_commands
+
+    add_eskiz_commands(commands)
     demo = add("demo", _demo, "the offline demo: Telegram emulator with a web chat, the bot, a seeded company")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8080)

@@ -1,4 +1,4 @@
-"""Outer middlewares: a database session per update, the current user and company, and the role guard."""
+"""Middlewares: a database session per update, the current user and company (outer), the capability guard."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.flags import get_flag
-from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.types import TelegramObject
 from aiogram.types import User as TelegramUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.models import Role
+from services.errors import DomainError, PermissionDenied
+from services.permissions import Capability, can, roles_with
 from services.users import ActiveContext, TelegramIdentity, active_context, get_or_create_user
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -60,29 +61,24 @@ class CurrentUserMiddleware(BaseMiddleware):
         return await handler(event, data)
 
 
-class RoleGuardMiddleware(BaseMiddleware):
-    """Checks a handler's `roles` flag against the user's role in the active company and refuses clearly.
+class CapabilityGuard(BaseMiddleware):
+    """Checks a handler's `capability` flag (services.permissions) against the user's role in the active company.
 
-    Used as `@router.message(Command("invite"), flags={"roles": MANAGING_ROLES})`. A handler with the flag
-    never runs for a user without a company or without the role; the user is told why in their language.
+    Used as `router.message.register(members_list, Command("members"), flags={"capability":
+    Capability.MEMBERS_MANAGE})`. A handler with the flag never runs for a user without a company or without the
+    capability; the refusal (raised, so the errors router tells it in the user's language and the update's
+    transaction rolls back) names the roles that may do it.
     """
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        roles: frozenset[Role] | None = get_flag(data, "roles")
-        if roles is None:
+        capability: Capability | None = get_flag(data, "capability")
+        if capability is None:
             return await handler(event, data)
         ctx: ActiveContext | None = data.get("ctx")
-        i18n = data["i18n"]
-        if ctx is None:
-            key = "error-no-company"
-        elif ctx.role in roles:
+        if ctx is not None and can(ctx.role, capability):
             return await handler(event, data)
-        else:
-            key = "error-no-permission"
-        log.info("refused %s for user %s (role %s)", get_flag(data, "name") or "handler",
+        log.info("refused %s (%s) for user %s (role %s)", get_flag(data, "name") or "handler", capability.value,
                  getattr(data.get("user"), "id", None), ctx.role.value if ctx else None)
-        if isinstance(event, CallbackQuery):
-            await event.answer(i18n.get(key), show_alert=True)
-        elif isinstance(event, Message):
-            await event.answer(i18n.get(key))
-        return None
+        if ctx is None:
+            raise DomainError("error-no-company")
+        raise PermissionDenied("error-no-permission-roles", roles=roles_with(capability))

@@ -16,7 +16,7 @@ from aiohttp import web
 from sqlalchemy import select, text
 
 from bot.factory import App, set_bot_commands
-from bot.scheduler import Scheduler, SchedulerContext, default_tasks
+from bot.scheduler import Scheduler
 from db.migrate import ensure_up_to_date
 from db.models import AppState
 from services.sync.events import handle_webhook
@@ -37,7 +37,7 @@ async def prepare(app: App) -> None:
 
 
 def start_scheduler(app: App) -> Scheduler:
-    scheduler = Scheduler(SchedulerContext(app.session_factory, app.bot, app.settings), default_tasks())
+    scheduler = Scheduler.from_registry(app.job_context(), app.jobs)
     scheduler.start()
     return scheduler
 
@@ -45,6 +45,7 @@ def start_scheduler(app: App) -> Scheduler:
 async def run_polling(app: App, *, handle_signals: bool = True, with_scheduler: bool | None = None) -> None:
     await prepare(app)
     await app.bot.delete_webhook(drop_pending_updates=False)
+    app.start()
     in_process = app.settings.scheduler_in_process if with_scheduler is None else with_scheduler
     scheduler = start_scheduler(app) if in_process else None
     http = None
@@ -78,6 +79,7 @@ def stop_on_signals(stop: asyncio.Event | None = None) -> asyncio.Event:
 async def run_scheduler(app: App, *, stop: asyncio.Event | None = None) -> None:
     """The scheduler as its own process (`python -m bot scheduler`), beside webhook replicas."""
     await ensure_up_to_date(app.engine)
+    app.start()
     scheduler = start_scheduler(app)
     stop = stop_on_signals(stop)
     try:
@@ -126,10 +128,8 @@ async def _telegram_update(request: web.Request) -> web.Response:
         update = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         return web.Response(status=400, text="bad json")
-    # Telegram gets its 200 at once; the update is handled in the background and tracked for shutdown.
-    task = asyncio.create_task(_feed(app, app.bot, update))
-    app.background.add(task)
-    task.add_done_callback(app.background.discard)
+    # Telegram gets its 200 at once; the update is handled in the background and awaited on shutdown.
+    app.spawn(_feed(app, app.bot, update), name=f"update-{update.get('update_id')}")
     return web.Response(text="ok")
 
 
@@ -157,12 +157,11 @@ _ACK_STATUS = {"accepted": 200, "duplicate": 200, "unknown_secret": 404, "bad_re
 async def _regos_event(request: web.Request) -> web.Response:
     """REGOS events: the secret in the URL names the company; stored at once, processed in the background."""
     app = request.app[APP_KEY]
-    secret_box = app.dispatcher.workflow_data.get("secret_box")
-    if secret_box is None:
+    if app.secret_box is None:
         return web.Response(status=503, text="not configured")
     body = await request.read()
-    ack = await handle_webhook(app.session_factory, request.match_info["secret"], body, secret_box,
-                               header_integration_id=request.headers.get("connected-integration-id"))
+    ack = await handle_webhook(app.session_factory, request.match_info["secret"], body, app.secret_box,
+                               spawn=app.spawn, header_integration_id=request.headers.get("connected-integration-id"))
     return web.json_response({"status": ack.status}, status=_ACK_STATUS.get(ack.status, 200))
 
 
@@ -191,6 +190,7 @@ async def run_webhook(app: App, *, stop: asyncio.Event | None = None) -> None:
         raise ConfigError("WEBHOOK_URL is not set: the public https URL Telegram should post updates to")
     await prepare(app)
     await ensure_webhook(app)
+    app.start()
     dispatcher = app.dispatcher
     workflow = {"dispatcher": dispatcher, "bots": [app.bot], **dispatcher.workflow_data}
     await dispatcher.emit_startup(bot=app.bot, **workflow)

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     http_port: int | None = Field(default=None, ge=1, le=65535)  # `run` mode: /healthz and REGOS webhooks
     public_url: str | None = None  # how REGOS reaches our HTTP server, for the webhook URL shown to owners
     scheduler_in_process: bool = True  # `run` also runs the scheduler; set false when it runs as its own process
+    eskiz_base_url: str = "https://notify.eskiz.uz/api"  # the fake one: sandbox/eskiz
+    eskiz_email: str | None = None
+    eskiz_password: SecretStr | None = None
+    eskiz_from: str = "4546"  # sender nick; 4546 is Eskiz's shared/test one
+    eskiz_callback_url: str | None = None  # where Eskiz posts delivery reports (default: PUBLIC_URL/eskiz/callback/…)
 
     @field_validator("bot_token")
     @classmethod
@@ -53,7 +58,8 @@ class Settings(BaseSettings):
             raise ValueError("must look like 123456:ABC-DEF")
         return value
 
-    @field_validator("telegram_api_base", "webhook_url", "regos_gateway_url", "public_url")
+    @field_validator("telegram_api_base", "webhook_url", "regos_gateway_url", "public_url", "eskiz_base_url",
+                     "eskiz_callback_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -25,6 +26,48 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Money, Quantity, UTCDateTime, json_default, utcnow
 
+# The values of the string columns below (plain VARCHARs: an enum member is stored as its value).
+
+
+class ConnectionStatus(StrEnum):
+    OK = "ok"
+    FAILING = "failing"  # REGOS could not be used lately; last_error says why
+    REVOKED = "revoked"  # the key was rejected
+
+
+class AuthMode(StrEnum):
+    LOCAL = "local"  # the merchant's integration key
+    MARKETPLACE = "marketplace"  # connected_integration_id + OAuth client credentials
+
+
+class SyncTrigger(StrEnum):
+    SCHEDULE = "schedule"
+    MANUAL = "manual"
+    CLI = "cli"
+    WEBHOOK = "webhook"
+    BENCHMARK = "benchmark"
+
+
+class SyncRunStatus(StrEnum):
+    RUNNING = "running"
+    OK = "ok"
+    PARTIAL = "partial"  # some days busy or failed, the rest synced
+    FAILED = "failed"
+    BUSY = "busy"  # every day was held by another sync
+    INTERRUPTED = "interrupted"  # its process died (heartbeat went quiet)
+
+
+class WholesaleKind(StrEnum):
+    SALE = "sale"  # DocWholeSale
+    RETURN = "return"  # DocWholeSaleReturn
+
+
+class SalesRole(StrEnum):
+    """Whose sales a ``daily_employee_sales`` row counts."""
+
+    SELLER = "seller"
+    CASHIER = "cashier"
+
 
 class RegosConnection(Base):
     """How a company reaches REGOS. The key is stored encrypted (services.crypto), never in clear."""
@@ -36,11 +79,11 @@ class RegosConnection(Base):
     gateway_url: Mapped[str] = mapped_column(String(256))
     key_encrypted: Mapped[str] = mapped_column(Text)
     key_prefix: Mapped[str] = mapped_column(String(8))  # shown to owners, safe to log
-    auth_mode: Mapped[str] = mapped_column(String(16), default="local")  # local | marketplace
+    auth_mode: Mapped[str] = mapped_column(String(16), default=AuthMode.LOCAL)
     client_id: Mapped[str | None] = mapped_column(String(128), default=None)
     client_secret_encrypted: Mapped[str | None] = mapped_column(Text, default=None)
     webhook_secret: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="ok")  # ok | failing | revoked
+    status: Mapped[str] = mapped_column(String(16), default=ConnectionStatus.OK)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
@@ -175,7 +218,7 @@ class WholesaleDoc(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(8))  # WholesaleKind
     regos_id: Mapped[int] = mapped_column(BigInteger)
     code: Mapped[str | None] = mapped_column(String(64), default=None)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -209,10 +252,10 @@ class SyncRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
-    trigger: Mapped[str] = mapped_column(String(16))  # schedule | manual | cli | webhook
+    trigger: Mapped[str] = mapped_column(String(16))  # SyncTrigger
     window_from: Mapped[date] = mapped_column(Date)
     window_to: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running | ok | failed
+    status: Mapped[str] = mapped_column(String(16), default=SyncRunStatus.RUNNING)
     pages: Mapped[int] = mapped_column(Integer, default=0)
     inserted: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
@@ -251,7 +294,7 @@ class DailyEmployeeSales(Base):
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
     business_day: Mapped[date] = mapped_column(Date)
     regos_user_id: Mapped[int] = mapped_column(BigInteger)
-    role: Mapped[str] = mapped_column(String(8))  # seller | cashier
+    role: Mapped[str] = mapped_column(String(8))  # SalesRole
     receipts: Mapped[int] = mapped_column(Integer, default=0)
     retail_gross: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     retail_returns: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))

@@ -1,18 +1,16 @@
-"""Routers in the order they are tried: errors, features, then the fallback that answers anything left."""
+"""Routers in the order they are tried: errors, features, then the fallback that answers anything left.
+
+Each module's `get_router()` builds a fresh Router on every call, so each dispatcher (tests build many) owns its
+own routers; handlers themselves are plain module functions registered there."""
 
 from __future__ import annotations
 
 from aiogram import Router
 
+from handlers import errors, help, membership, regos, reports, settings, start, sync
+
 
 def get_routers() -> list[Router]:
-    # Imported here so that building a dispatcher twice (tests) gets fresh router objects.
-    import importlib
-
-    from handlers import errors, help, membership, regos, reports, settings, start, sync
-
-    modules = [errors, start, help, membership, sync, regos, settings, reports]
-    for module in modules:
-        importlib.reload(module)
-    return [errors.router, regos.router, start.router, help.router, membership.router, sync.router,
-            settings.router, reports.router, help.fallback_router]
+    return [errors.get_router(), regos.get_router(), start.get_router(), help.get_router(),
+            membership.get_router(), sync.get_router(), settings.get_router(), reports.get_router(),
+            help.get_fallback_router()]

@@ -1,60 +1,59 @@
-"""Shared pieces of the handlers: command registry per role, the main menu, text helpers."""
+"""Shared pieces of the handlers: the command registry and main menu (both read the permission table), text helpers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup
+from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
 from aiogram_i18n import I18nContext
 
 from db.models import Membership, Role
+from services.permissions import Capability, can
 from services.reports.render import esc  # one HTML escape for everything users or REGOS typed
-from services.roles import ALL_ROLES, MANAGING_ROLES
 
-EVERYONE = frozenset(ALL_ROLES)
-REPORT_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.ACCOUNTANT})
+__all__ = ["COMMANDS", "BotCommandSpec", "branches_text", "commands_for", "esc", "main_menu", "role_name"]
 
 
 @dataclass(frozen=True, slots=True)
 class BotCommandSpec:
     name: str
     description_key: str
-    roles: frozenset[Role]  # who sees it in /help; empty set: also users without a company
+    capability: Capability | None  # who sees it in /help; None: everyone, also users without a company
 
 
 COMMANDS: tuple[BotCommandSpec, ...] = (
-    BotCommandSpec("start", "cmd-start", frozenset()),
-    BotCommandSpec("help", "cmd-help", frozenset()),
-    BotCommandSpec("today", "cmd-today", REPORT_ROLES),
-    BotCommandSpec("sales", "cmd-sales", REPORT_ROLES),
-    BotCommandSpec("invite", "cmd-invite", MANAGING_ROLES),
-    BotCommandSpec("members", "cmd-members", MANAGING_ROLES),
-    BotCommandSpec("company", "cmd-company", EVERYONE),
-    BotCommandSpec("regos", "cmd-regos", frozenset({Role.OWNER})),
-    BotCommandSpec("sync", "cmd-sync", MANAGING_ROLES),
-    BotCommandSpec("settings", "cmd-settings", MANAGING_ROLES),
-    BotCommandSpec("lang", "cmd-lang", frozenset()),
-    BotCommandSpec("cancel", "cmd-cancel", frozenset()),
+    BotCommandSpec("start", "cmd-start", None),
+    BotCommandSpec("help", "cmd-help", None),
+    BotCommandSpec("today", "cmd-today", Capability.REPORTS_READ),
+    BotCommandSpec("sales", "cmd-sales", Capability.REPORTS_READ),
+    BotCommandSpec("invite", "cmd-invite", Capability.INVITE_CREATE),
+    BotCommandSpec("members", "cmd-members", Capability.MEMBERS_MANAGE),
+    BotCommandSpec("company", "cmd-company", Capability.COMPANY_SWITCH),
+    BotCommandSpec("regos", "cmd-regos", Capability.REGOS_MANAGE),
+    BotCommandSpec("sync", "cmd-sync", Capability.SYNC_RUN),
+    BotCommandSpec("settings", "cmd-settings", Capability.SUMMARY_FOLLOW),
+    BotCommandSpec("lang", "cmd-lang", None),
+    BotCommandSpec("cancel", "cmd-cancel", None),
 )
 
 
 def commands_for(role: Role | None) -> list[BotCommandSpec]:
-    return [spec for spec in COMMANDS if not spec.roles or (role is not None and role in spec.roles)]
+    return [spec for spec in COMMANDS if spec.capability is None or can(role, spec.capability)]
 
 
-# Rows of the reply-keyboard main menu; each button is an i18n key, shown to the roles listed.
-MENU_ROWS: tuple[tuple[tuple[str, frozenset[Role]], ...], ...] = (
-    (("menu-today", REPORT_ROLES), ("menu-sales", REPORT_ROLES)),
-    (("menu-invite", MANAGING_ROLES), ("menu-members", MANAGING_ROLES)),
-    (("menu-company", EVERYONE), ("menu-language", EVERYONE), ("menu-help", EVERYONE)),
+# Rows of the reply-keyboard main menu; each button is an i18n key, shown to the roles that have its capability.
+MENU_ROWS: tuple[tuple[tuple[str, Capability], ...], ...] = (
+    (("menu-today", Capability.REPORTS_READ), ("menu-sales", Capability.REPORTS_READ)),
+    (("menu-invite", Capability.INVITE_CREATE), ("menu-members", Capability.MEMBERS_MANAGE)),
+    (("menu-company", Capability.COMPANY_SWITCH), ("menu-language", Capability.COMPANY_SWITCH),
+     ("menu-help", Capability.COMPANY_SWITCH)),
 )
 
 
 def main_menu(i18n: I18nContext, role: Role | None) -> ReplyKeyboardMarkup:
     rows = []
     for row in MENU_ROWS:
-        buttons = [KeyboardButton(text=i18n.get(key)) for key, roles in row if role is not None and role in roles]
+        buttons = [KeyboardButton(text=i18n.get(key)) for key, capability in row if can(role, capability)]
         if buttons:
             rows.append(buttons)
     if not rows:
@@ -70,12 +69,3 @@ def branches_text(i18n: I18nContext, membership: Membership) -> str:
     if not membership.branches:
         return i18n.get("all-branches")
     return ", ".join(esc(branch.name) for branch in membership.branches)
-
-
-async def edit_text_quietly(message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
-    """Edits a message; pressing a button that would show the same view again is not an error."""
-    try:
-        await message.edit_text(text, reply_markup=reply_markup)
-    except TelegramBadRequest as error:
-        if "message is not modified" not in str(error):
-            raise

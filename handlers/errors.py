@@ -1,4 +1,8 @@
-"""The error handler: domain refusals are told as such; anything else is logged with its update id."""
+"""The error handler: domain refusals are told as such; anything else is logged with its update id.
+
+Every refusal reaches the user through here: a `DomainError` raised by a service, a handler or a guard rolls the
+update's transaction back (nothing changes) and is answered in the user's language (`kit.refusal_text`) — as an
+alert for a button, as a message otherwise."""
 
 from __future__ import annotations
 
@@ -6,14 +10,15 @@ import logging
 from typing import Any
 
 from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
 from core.i18n import translate
+from handlers.kit import refusal_text
 from services.errors import DomainError
 from services.locale import DEFAULT_LOCALE
 
-router = Router(name="errors")
 log = logging.getLogger("smartsavdo.errors")
 
 
@@ -21,7 +26,12 @@ async def _tell(bot: Bot, event: ErrorEvent, text: str) -> None:
     update = event.update
     try:
         if update.callback_query is not None:
-            await bot.answer_callback_query(update.callback_query.id, text=text[:200], show_alert=True)
+            query = update.callback_query
+            try:
+                await bot.answer_callback_query(query.id, text=text[:200], show_alert=True)
+            except TelegramBadRequest:  # answered already (a slow handler answers first): say it in the chat
+                chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+                await bot.send_message(chat_id, text)
         elif update.message is not None:
             await bot.send_message(update.message.chat.id, text)
     except Exception:  # the user must not get a second failure; the first is already logged
@@ -33,14 +43,19 @@ def _locale(data: dict[str, Any]) -> str:
     return getattr(i18n, "locale", None) or DEFAULT_LOCALE
 
 
-@router.errors(ExceptionTypeFilter(DomainError))
 async def domain_refusal(event: ErrorEvent, bot: Bot, **data: Any) -> None:
     error = event.exception
     assert isinstance(error, DomainError)
-    await _tell(bot, event, translate(_locale(data), error.key, **error.params))
+    await _tell(bot, event, refusal_text(_locale(data), error))
 
 
-@router.errors()
 async def unexpected_failure(event: ErrorEvent, bot: Bot, **data: Any) -> None:
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     await _tell(bot, event, translate(_locale(data), "error-generic", ref=event.update.update_id))
+
+
+def get_router() -> Router:
+    router = Router(name="errors")
+    router.errors.register(domain_refusal, ExceptionTypeFilter(DomainError))
+    router.errors.register(unexpected_failure)
+    return router

@@ -1,4 +1,4 @@
-"""/help, /cancel, and the last router: unknown commands and text nobody expected."""
+"""/help, /cancel, and the last router: unknown commands, text nobody expected, buttons nobody handles."""
 
 from __future__ import annotations
 
@@ -10,15 +10,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
 from core.i18n import all_translations
-from handlers.common import commands_for, main_menu, role_name
+from handlers.common import commands_for, esc, main_menu, role_name
+from services.errors import DomainError
 from services.users import ActiveContext
 
-router = Router(name="help")
-fallback_router = Router(name="fallback")
 
-
-@router.message(Command("help"))
-@router.message(F.text.in_(all_translations("menu-help")))
 async def help_command(message: Message, i18n: I18nContext, ctx: ActiveContext | None) -> None:
     role = ctx.role if ctx else None
     title = i18n.get("help-title", role=role_name(i18n, role)) if role else i18n.get("help-no-company")
@@ -26,25 +22,37 @@ async def help_command(message: Message, i18n: I18nContext, ctx: ActiveContext |
     await message.answer("\n".join(lines), reply_markup=main_menu(i18n, role))
 
 
-@router.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext, i18n: I18nContext, ctx: ActiveContext | None) -> None:
-    await state.clear()
+    await state.clear()  # ends every flow: their old buttons now say the step is over
     await message.answer(i18n.get("cancelled"), reply_markup=main_menu(i18n, ctx.role if ctx else None))
 
 
-# In groups the bot keeps quiet about what it does not understand: people talk there to each other.
-@fallback_router.message(F.chat.type == ChatType.PRIVATE, F.text.startswith("/"))
 async def unknown_command(message: Message, i18n: I18nContext) -> None:
     command = (message.text or "").split()[0][:64]
-    await message.answer(i18n.get("unknown-command", command=command.replace("<", "&lt;")))
+    await message.answer(i18n.get("unknown-command", command=esc(command)))
 
 
-@fallback_router.message(F.chat.type == ChatType.PRIVATE)
 async def not_understood(message: Message, i18n: I18nContext, ctx: ActiveContext | None) -> None:
     await message.answer(i18n.get("not-understood"), reply_markup=main_menu(i18n, ctx.role if ctx else None))
 
 
-@fallback_router.callback_query()
-async def unknown_button(query: CallbackQuery, i18n: I18nContext) -> None:
+async def unknown_button(query: CallbackQuery) -> None:
     """Forged or outdated callback data: say so, change nothing."""
-    await query.answer(i18n.get("error-stale-button"), show_alert=True)
+    raise DomainError("error-stale-button")
+
+
+def get_router() -> Router:
+    router = Router(name="help")
+    router.message.register(help_command, Command("help"))
+    router.message.register(help_command, F.text.in_(all_translations("menu-help")))
+    router.message.register(cancel, Command("cancel"))
+    return router
+
+
+def get_fallback_router() -> Router:
+    router = Router(name="fallback")
+    # In groups the bot keeps quiet about what it does not understand: people talk there to each other.
+    router.message.register(unknown_command, F.chat.type == ChatType.PRIVATE, F.text.startswith("/"))
+    router.message.register(not_understood, F.chat.type == ChatType.PRIVATE)
+    router.callback_query.register(unknown_button)
+    return router

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,111 +16,85 @@ from core.config import Settings
 from core.i18n import all_translations
 from db import repositories as repo
 from db.models import Membership, User
-from handlers.common import branches_text, edit_text_quietly, esc, main_menu, role_name
-from handlers.keyboards import CompanyCb, InviteCb, MemberCb, role_at, role_index
+from handlers.callbacks import InviteAction, InviteCb, MemberAction, MemberCb, SwitchCompanyCb
+from handlers.common import branches_text, esc, main_menu, role_name
+from handlers.kit import edit_or_send, end_flow, start_flow
 from services import invites, members
 from services.errors import DomainError
 from services.locale import format_datetime
-from services.roles import MANAGING_ROLES, assignable_roles
+from services.permissions import Capability, assignable_roles
 from services.users import ActiveContext, switch_company
 
-router = Router(name="membership")
-MANAGERS = {"roles": MANAGING_ROLES}
+INVITERS = {"capability": Capability.INVITE_CREATE}
+MANAGERS = {"capability": Capability.MEMBERS_MANAGE}
+MEMBERS_PER_PAGE = 20  # keeps the text far under 4096 characters and the keyboard under Telegram's 100 buttons
 
 
-def _params(error: DomainError, i18n: I18nContext) -> dict[str, str]:
-    params = {key: esc(value) for key, value in error.params.items()}
-    if "role" in params:
-        try:
-            params["role"] = role_name(i18n, error.params["role"])
-        except ValueError:
-            pass
-    return params
+# --- /invite: a flow (role, then branch); its buttons stop working once it ends or after /cancel ---------------
 
 
-async def _refuse(query: CallbackQuery, i18n: I18nContext, error: DomainError) -> None:
-    await query.answer(i18n.get(error.key, **_params(error, i18n)), show_alert=True)
-
-
-def _is_current(ctx: ActiveContext, company_id: int) -> bool:
-    """Buttons carry the company they were made for; after a switch they must not act on the other one."""
-    return ctx.company.id == company_id
-
-
-# --- /invite ------------------------------------------------------------------------------------------------
-
-
-@router.message(Command("invite"), flags=MANAGERS)
-@router.message(F.text.in_(all_translations("menu-invite")), flags=MANAGERS)
-async def invite_start(message: Message, i18n: I18nContext, ctx: ActiveContext) -> None:
-    rows = [
-        [InlineKeyboardButton(text=role_name(i18n, role),
-                              callback_data=InviteCb(company=ctx.company.id, role=role_index(role)).pack())]
-        for role in assignable_roles(ctx.role)
-    ]
+async def invite_start(message: Message, i18n: I18nContext, ctx: ActiveContext, state: FSMContext) -> None:
+    flow = await start_flow(state, InviteCb)
+    rows = [[InlineKeyboardButton(text=role_name(i18n, role), callback_data=InviteCb(
+        company=ctx.company.id, flow=flow, action=InviteAction.ROLE, role=role).pack())]
+        for role in invites.roles_to_invite(ctx.membership)]
     await message.answer(i18n.get("invite-choose-role"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-@router.callback_query(InviteCb.filter(), flags=MANAGERS)
-async def invite_step(
-    query: CallbackQuery, callback_data: InviteCb, i18n: I18nContext, session: AsyncSession, user: User,
-    ctx: ActiveContext, settings: Settings, bot: Bot,
-) -> None:
-    role = role_at(callback_data.role)
-    if role is None or not _is_current(ctx, callback_data.company) or not isinstance(query.message, Message):
-        await query.answer(i18n.get("error-stale-button"), show_alert=True)
+async def invite_role_chosen(query: CallbackQuery, callback_data: InviteCb, i18n: I18nContext,
+                             session: AsyncSession, ctx: ActiveContext, state: FSMContext, settings: Settings,
+                             bot: Bot) -> None:
+    choice = await invites.branch_choice(session, ctx.membership)
+    if not choice.needs_asking:
+        await _make_invite(query, callback_data, None, i18n, session, ctx, state, settings, bot)
         return
-    if callback_data.branch == -1:
-        branches = await repo.branches_of_company(session, ctx.company.id)
-        allowed = ctx.branch_ids
-        visible = [branch for branch in branches if allowed is None or branch.id in allowed]
-        if len(visible) > 1 or (visible and allowed is not None):
-            rows = [[InlineKeyboardButton(text=branch.name, callback_data=InviteCb(
-                company=ctx.company.id, role=callback_data.role, branch=branch.id).pack())] for branch in visible]
-            if allowed is None:
-                rows.insert(0, [InlineKeyboardButton(text=i18n.get("btn-all-branches"), callback_data=InviteCb(
-                    company=ctx.company.id, role=callback_data.role, branch=0).pack())])
-            await query.answer()
-            await query.message.edit_text(
-                i18n.get("invite-choose-branch"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
-            )
-            return
-        callback_data.branch = 0
-    branch_id = callback_data.branch or None
-    if branch_id is None and ctx.branch_ids is not None:
-        await _refuse(query, i18n, DomainError("error-branch-not-yours"))
-        return
-    if branch_id is not None and ctx.branch_ids is not None and branch_id not in ctx.branch_ids:
-        await _refuse(query, i18n, DomainError("error-branch-not-yours"))
-        return
-    try:
-        invite = await invites.create_invite(
-            session, company_id=ctx.company.id, role=role, actor=user, actor_role=ctx.role, branch_id=branch_id,
-            ttl=timedelta(hours=settings.invite_ttl_hours),
-        )
-    except DomainError as error:
-        await _refuse(query, i18n, error)
-        return
+
+    def button(text: str, action: InviteAction, branch: int = 0) -> list[InlineKeyboardButton]:
+        return [InlineKeyboardButton(text=text, callback_data=InviteCb(
+            company=ctx.company.id, flow=callback_data.flow, action=action, role=callback_data.role,
+            branch=branch).pack())]
+
+    rows = [button(branch.name, InviteAction.BRANCH, branch.id) for branch in choice.branches]
+    if choice.whole_company:
+        rows.insert(0, button(i18n.get("btn-all-branches"), InviteAction.WHOLE_COMPANY))
+    await edit_or_send(query, i18n.get("invite-choose-branch"), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def invite_branch_chosen(query: CallbackQuery, callback_data: InviteCb, i18n: I18nContext,
+                               session: AsyncSession, ctx: ActiveContext, state: FSMContext, settings: Settings,
+                               bot: Bot) -> None:
+    await _make_invite(query, callback_data, callback_data.branch, i18n, session, ctx, state, settings, bot)
+
+
+async def invite_whole_company(query: CallbackQuery, callback_data: InviteCb, i18n: I18nContext,
+                               session: AsyncSession, ctx: ActiveContext, state: FSMContext, settings: Settings,
+                               bot: Bot) -> None:
+    await _make_invite(query, callback_data, None, i18n, session, ctx, state, settings, bot)
+
+
+async def _make_invite(query: CallbackQuery, callback_data: InviteCb, branch_id: int | None, i18n: I18nContext,
+                       session: AsyncSession, ctx: ActiveContext, state: FSMContext, settings: Settings,
+                       bot: Bot) -> None:
+    # Which roles and branches this member may invite to is the service's rule (services.invites).
+    invite = await invites.create_invite(session, company_id=ctx.company.id, role=callback_data.role,
+                                         by=ctx.membership, branch_id=branch_id,
+                                         ttl=timedelta(hours=settings.invite_ttl_hours))
     branch = await repo.branch_in_company(session, ctx.company.id, branch_id) if branch_id else None
     me = await bot.me()
     expires = format_datetime(invite.expires_at.astimezone(ZoneInfo(ctx.company.timezone)), i18n.locale)
-    await query.answer()
-    await query.message.edit_text(
-        i18n.get("invite-created", role=role_name(i18n, role),
-                 branch=esc(branch.name) if branch else i18n.get("all-branches"),
-                 expires=expires, link=esc(invites.deep_link(me.username, invite.code))),
-    )
+    await end_flow(state, InviteCb)  # pressed again, the buttons say the step is over: one invite per flow
+    await edit_or_send(query, i18n.get(
+        "invite-created", role=role_name(i18n, callback_data.role),
+        branch=esc(branch.name) if branch else i18n.get("all-branches"),
+        expires=expires, link=esc(invites.deep_link(me.username, invite.code))))
 
 
-# --- /members -----------------------------------------------------------------------------------------------
+# --- /members: cards; every press is idempotent ------------------------------------------------------------------
 
 
 def _member_name(i18n: I18nContext, membership: Membership, me: User) -> str:
     name = esc(membership.user.first_name or membership.user.username or membership.user.telegram_id)
     return f"{name} {i18n.get('member-you')}" if membership.user_id == me.id else name
-
-
-MEMBERS_PER_PAGE = 20  # keeps the text far under 4096 characters and the keyboard under Telegram's 100 buttons
 
 
 async def _members_view(
@@ -136,96 +111,91 @@ async def _members_view(
                               branches=branches_text(i18n, membership)))
         buttons.append([InlineKeyboardButton(
             text=f"{membership.user.first_name or membership.user.telegram_id} · {role_name(i18n, membership.role)}",
-            callback_data=MemberCb(company=ctx.company.id, action="open", member=membership.id).pack(),
+            callback_data=MemberCb(company=ctx.company.id, action=MemberAction.OPEN, member=membership.id).pack(),
         )])
     if pages > 1:
         lines.append(f"\n{page + 1}/{pages}")
         buttons.append([
-            InlineKeyboardButton(text="◀", callback_data=MemberCb(company=ctx.company.id, action="list",
-                                                                  role=(page - 1) % pages).pack()),
-            InlineKeyboardButton(text="▶", callback_data=MemberCb(company=ctx.company.id, action="list",
-                                                                  role=(page + 1) % pages).pack()),
+            InlineKeyboardButton(text=label, callback_data=MemberCb(
+                company=ctx.company.id, action=MemberAction.LIST, page=target % pages).pack())
+            for label, target in (("◀", page - 1), ("▶", page + 1))
         ])
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=buttons)
 
 
-@router.message(Command("members"), flags=MANAGERS)
-@router.message(F.text.in_(all_translations("menu-members")), flags=MANAGERS)
+def _button(i18n: I18nContext, key: str, ctx: ActiveContext, action: MemberAction, member: int = 0,
+            ) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=i18n.get(key), callback_data=MemberCb(
+        company=ctx.company.id, action=action, member=member).pack())
+
+
 async def members_list(message: Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
                        user: User) -> None:
     text, keyboard = await _members_view(session, i18n, ctx, user)
     await message.answer(text, reply_markup=keyboard)
 
 
-@router.callback_query(MemberCb.filter(), flags=MANAGERS)
-async def member_action(
-    query: CallbackQuery, callback_data: MemberCb, i18n: I18nContext, session: AsyncSession, user: User,
-    ctx: ActiveContext,
-) -> None:
-    message = query.message
-    if not _is_current(ctx, callback_data.company) or not isinstance(message, Message):
-        await query.answer(i18n.get("error-stale-button"), show_alert=True)
-        return
-    company_id, action = ctx.company.id, callback_data.action
+async def members_page(query: CallbackQuery, callback_data: MemberCb, i18n: I18nContext, session: AsyncSession,
+                       ctx: ActiveContext, user: User) -> None:
+    text, keyboard = await _members_view(session, i18n, ctx, user, page=callback_data.page)
+    await edit_or_send(query, text, keyboard)
 
-    def button(key: str, **fields: object) -> InlineKeyboardButton:
-        return InlineKeyboardButton(text=i18n.get(key),
-                                    callback_data=MemberCb(company=company_id, member=callback_data.member,
-                                                           **fields).pack())  # type: ignore[arg-type]
 
-    try:
-        if action == "list":  # `role` carries the page number here
-            text, keyboard = await _members_view(session, i18n, ctx, user, page=max(callback_data.role, 0))
-            await query.answer()
-            await edit_text_quietly(message, text, keyboard)
-            return
-        target = await members.get_member(session, company_id, callback_data.member, ctx.role)
-        name = _member_name(i18n, target, user)
-        if action == "open":
-            text = i18n.get("member-card", name=name, role=role_name(i18n, target.role),
-                            branches=branches_text(i18n, target))
-            keyboard = InlineKeyboardMarkup(inline_keyboard=[
-                [button("btn-change-role", action="role"), button("btn-remove", action="rm")],
-                [button("btn-back", action="list")],
-            ])
-        elif action == "role":
-            rows = [[InlineKeyboardButton(text=role_name(i18n, role), callback_data=MemberCb(
-                company=company_id, action="set", member=target.id, role=role_index(role)).pack())]
-                for role in assignable_roles(ctx.role)]
-            text = i18n.get("member-choose-role", name=name)
-            keyboard = InlineKeyboardMarkup(inline_keyboard=[*rows, [button("btn-back", action="open")]])
-        elif action == "set":
-            role = role_at(callback_data.role)
-            if role is None:
-                raise DomainError("error-stale-button")
-            await members.change_role(session, company_id=company_id, membership_id=target.id, new_role=role,
-                                      actor=user, actor_role=ctx.role)
-            text = i18n.get("member-role-changed", name=name, role=role_name(i18n, role))
-            keyboard = InlineKeyboardMarkup(inline_keyboard=[[button("btn-back", action="list")]])
-        elif action == "rm":
-            text = i18n.get("member-remove-confirm", name=name)
-            keyboard = InlineKeyboardMarkup(inline_keyboard=[
-                [button("btn-confirm-remove", action="rmok"), button("btn-back", action="open")]
-            ])
-        elif action == "rmok":
-            await members.remove_member(session, company_id=company_id, membership_id=target.id, actor=user,
-                                        actor_role=ctx.role)
-            text = i18n.get("member-removed", name=name)
-            keyboard = InlineKeyboardMarkup(inline_keyboard=[[button("btn-back", action="list")]])
-        else:
-            raise DomainError("error-stale-button")
-    except DomainError as error:
-        await _refuse(query, i18n, error)
-        return
-    await query.answer()
-    await message.edit_text(text, reply_markup=keyboard)
+async def member_open(query: CallbackQuery, callback_data: MemberCb, i18n: I18nContext, session: AsyncSession,
+                      ctx: ActiveContext, user: User) -> None:
+    target = await members.get_member(session, ctx.company.id, callback_data.member, ctx.role)
+    text = i18n.get("member-card", name=_member_name(i18n, target, user), role=role_name(i18n, target.role),
+                    branches=branches_text(i18n, target))
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[
+        [_button(i18n, "btn-change-role", ctx, MemberAction.ROLES, target.id),
+         _button(i18n, "btn-remove", ctx, MemberAction.REMOVE, target.id)],
+        [_button(i18n, "btn-back", ctx, MemberAction.LIST)],
+    ])
+    await edit_or_send(query, text, keyboard)
+
+
+async def member_roles(query: CallbackQuery, callback_data: MemberCb, i18n: I18nContext, session: AsyncSession,
+                       ctx: ActiveContext, user: User) -> None:
+    target = await members.get_member(session, ctx.company.id, callback_data.member, ctx.role)
+    rows = [[InlineKeyboardButton(text=role_name(i18n, role), callback_data=MemberCb(
+        company=ctx.company.id, action=MemberAction.SET_ROLE, member=target.id, role=role).pack())]
+        for role in assignable_roles(ctx.role)]
+    rows.append([_button(i18n, "btn-back", ctx, MemberAction.OPEN, target.id)])
+    await edit_or_send(query, i18n.get("member-choose-role", name=_member_name(i18n, target, user)),
+                       InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def member_set_role(query: CallbackQuery, callback_data: MemberCb, i18n: I18nContext, session: AsyncSession,
+                          ctx: ActiveContext, user: User) -> None:
+    if callback_data.role is None:
+        raise DomainError("error-stale-button")
+    target = await members.change_role(session, company_id=ctx.company.id, membership_id=callback_data.member,
+                                       new_role=callback_data.role, actor=user, actor_role=ctx.role)
+    await edit_or_send(query, i18n.get("member-role-changed", name=_member_name(i18n, target, user),
+                                       role=role_name(i18n, callback_data.role)),
+                       InlineKeyboardMarkup(inline_keyboard=[[_button(i18n, "btn-back", ctx, MemberAction.LIST)]]))
+
+
+async def member_remove(query: CallbackQuery, callback_data: MemberCb, i18n: I18nContext, session: AsyncSession,
+                        ctx: ActiveContext, user: User) -> None:
+    target = await members.get_member(session, ctx.company.id, callback_data.member, ctx.role)
+    await edit_or_send(query, i18n.get("member-remove-confirm", name=_member_name(i18n, target, user)),
+                       InlineKeyboardMarkup(inline_keyboard=[[
+                           _button(i18n, "btn-confirm-remove", ctx, MemberAction.REMOVE_CONFIRM, target.id),
+                           _button(i18n, "btn-back", ctx, MemberAction.OPEN, target.id)]]))
+
+
+async def member_remove_confirmed(query: CallbackQuery, callback_data: MemberCb, i18n: I18nContext,
+                                  session: AsyncSession, ctx: ActiveContext, user: User) -> None:
+    target = await members.remove_member(session, company_id=ctx.company.id, membership_id=callback_data.member,
+                                         actor=user, actor_role=ctx.role)
+    await edit_or_send(query, i18n.get("member-removed", name=_member_name(i18n, target, user)),
+                       InlineKeyboardMarkup(inline_keyboard=[[_button(i18n, "btn-back", ctx, MemberAction.LIST)]]))
 
 
 # --- /company -------------------------------------------------------------------------------------------------
 
 
-@router.message(Command("company"))
-@router.message(F.text.in_(all_translations("menu-company")))
 async def company_choose(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
                          ctx: ActiveContext | None) -> None:
     memberships = await repo.memberships_of_user(session, user.id)
@@ -235,22 +205,17 @@ async def company_choose(message: Message, i18n: I18nContext, session: AsyncSess
     rows = [[InlineKeyboardButton(
         text=("✅ " if ctx and ctx.company.id == m.company_id else "")
         + f"{m.company.name} · {role_name(i18n, m.role)}",
-        callback_data=CompanyCb(company=m.company_id).pack(),
+        callback_data=SwitchCompanyCb(target=m.company_id).pack(),
     )] for m in memberships]
     await message.answer(i18n.get("company-choose"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-@router.callback_query(CompanyCb.filter())
-async def company_switch(query: CallbackQuery, callback_data: CompanyCb, i18n: I18nContext,
-                         session: AsyncSession, user: User) -> None:
-    try:
-        company = await switch_company(session, user, callback_data.company)
-    except DomainError as error:
-        await _refuse(query, i18n, error)
-        return
+async def company_switch(query: CallbackQuery, callback_data: SwitchCompanyCb, i18n: I18nContext,
+                         session: AsyncSession, user: User, state: FSMContext) -> None:
+    company = await switch_company(session, user, callback_data.target)
     membership = await repo.membership(session, user.id, company.id)
     assert membership is not None
-    await query.answer()
+    await state.clear()  # a flow of the other company ends here
     if isinstance(query.message, Message):
         # The reply keyboard can only come with a new message, so the picker makes way for it.
         await query.message.delete()
@@ -258,3 +223,34 @@ async def company_switch(query: CallbackQuery, callback_data: CompanyCb, i18n: I
             i18n.get("company-switched", company=esc(company.name), role=role_name(i18n, membership.role)),
             reply_markup=main_menu(i18n, ActiveContext(company, membership).role),
         )
+
+
+def get_router() -> Router:
+    router = Router(name="membership")
+    for trigger in (Command("invite"), F.text.in_(all_translations("menu-invite"))):
+        router.message.register(invite_start, trigger, flags=INVITERS)
+    invite_actions = {
+        InviteAction.ROLE: invite_role_chosen,
+        InviteAction.BRANCH: invite_branch_chosen,
+        InviteAction.WHOLE_COMPANY: invite_whole_company,
+    }
+    for action, handler in invite_actions.items():
+        router.callback_query.register(handler, InviteCb.filter(F.action == action), flags=INVITERS)
+
+    for trigger in (Command("members"), F.text.in_(all_translations("menu-members"))):
+        router.message.register(members_list, trigger, flags=MANAGERS)
+    member_actions = {
+        MemberAction.LIST: members_page,
+        MemberAction.OPEN: member_open,
+        MemberAction.ROLES: member_roles,
+        MemberAction.SET_ROLE: member_set_role,
+        MemberAction.REMOVE: member_remove,
+        MemberAction.REMOVE_CONFIRM: member_remove_confirmed,
+    }
+    for member_action, member_handler in member_actions.items():
+        router.callback_query.register(member_handler, MemberCb.filter(F.action == member_action), flags=MANAGERS)
+
+    for trigger in (Command("company"), F.text.in_(all_translations("menu-company"))):
+        router.message.register(company_choose, trigger)
+    router.callback_query.register(company_switch, SwitchCompanyCb.filter())
+    return router

@@ -8,25 +8,32 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessageUnion,
+    Message,
+)
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.chat_action import ChatActionSender
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import all_translations
-from db import repositories as repo
-from handlers.common import REPORT_ROLES, esc
+from handlers.callbacks import ReportBranchCb, ReportExportCb, ReportPeriodCb
+from handlers.common import esc
+from handlers.kit import answer_early, edit_or_send
 from services.companies import business_day
 from services.errors import DomainError
-from services.locale import format_date
+from services.permissions import Capability, visible_branch, visible_branches
 from services.reports import (
     MAX_RANGE_DAYS,
     PERIOD_KINDS,
     DataStatus,
-    DateInputError,
     ExportFormat,
     Period,
     PeriodKind,
@@ -50,8 +57,7 @@ from services.reports.render import scope_text
 from services.reports.sales import SalesReport
 from services.users import ActiveContext
 
-router = Router(name="reports")
-REPORTERS = {"roles": REPORT_ROLES}
+REPORTERS = {"capability": Capability.REPORTS_READ}
 EXPORT_FORMATS: tuple[ExportFormat, ...] = (ExportFormat.XLSX, ExportFormat.PDF, ExportFormat.CSV)
 # Dates travel in callback data as days since this day: short integers, never text.
 DAY_ZERO = date(2000, 1, 1)
@@ -66,28 +72,6 @@ PERIOD_BUTTON_KEYS = {
 }
 
 
-class ReportPeriodCb(CallbackData, prefix="rpp"):
-    company: int
-    kind: int  # index into PERIOD_KINDS
-
-
-class ReportBranchCb(CallbackData, prefix="rpb"):
-    company: int
-    kind: int
-    first: int  # days since DAY_ZERO
-    last: int
-    branch: int  # 0: every branch the user may see
-
-
-class ReportExportCb(CallbackData, prefix="rpx"):
-    company: int
-    kind: int
-    first: int
-    last: int
-    branch: int
-    fmt: int  # index into EXPORT_FORMATS
-
-
 class CustomDates(StatesGroup):
     waiting = State()
 
@@ -99,42 +83,23 @@ def _day_number(day: date) -> int:
     return (day - DAY_ZERO).days
 
 
-def _period_from(callback_data: ReportBranchCb | ReportExportCb) -> Period | None:
-    """The period a button carries, or None when its numbers cannot be one (forged or corrupt)."""
-    if not 0 <= callback_data.kind < len(PERIOD_KINDS):
-        return None
+def _period_from(callback_data: ReportBranchCb | ReportExportCb) -> Period:
+    """The period a button carries; refused when its numbers cannot be one (forged or corrupt)."""
     if not 0 <= callback_data.first <= callback_data.last < 40_000:
-        return None
+        raise DomainError("error-stale-button")
     if callback_data.last - callback_data.first + 1 > MAX_RANGE_DAYS:
-        return None
+        raise DomainError("error-stale-button")
     return Period(DAY_ZERO + timedelta(days=callback_data.first), DAY_ZERO + timedelta(days=callback_data.last),
-                  PERIOD_KINDS[callback_data.kind])
+                  callback_data.kind)
 
 
-def _error_params(error: DomainError, locale: str) -> dict[str, str]:
-    return {key: format_date(value, locale) if isinstance(value, date) else esc(value)
-            for key, value in error.params.items()}
-
-
-async def _stale(query: CallbackQuery, i18n: I18nContext) -> None:
-    await query.answer(i18n.get("error-stale-button"), show_alert=True)
-
-
-async def _visible_branches(session: AsyncSession, ctx: ActiveContext) -> list[tuple[int, str]]:
-    allowed = ctx.branch_ids
-    return [(branch.id, branch.name) for branch in await repo.branches_of_company(session, ctx.company.id)
-            if allowed is None or branch.id in allowed]
-
-
-async def _scope(session: AsyncSession, ctx: ActiveContext, branch: int) -> tuple[bool, frozenset[int] | None]:
-    """(allowed, branch ids): 0 is every branch the user may see; any other id must be one of them."""
+async def _scope(session: AsyncSession, ctx: ActiveContext, branch: int) -> frozenset[int] | None:
+    """0 is every branch the user may see; any other id must be one of them."""
     if branch == 0:
-        return True, ctx.branch_ids
-    if await repo.branch_in_company(session, ctx.company.id, branch) is None:
-        return False, None
-    if ctx.branch_ids is not None and branch not in ctx.branch_ids:
-        return False, None
-    return True, frozenset({branch})
+        return ctx.branch_ids
+    if await visible_branch(session, ctx.membership, branch) is None:
+        raise DomainError("report-error-branch")
+    return frozenset({branch})
 
 
 async def _has_data(message: Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext) -> bool:
@@ -149,34 +114,24 @@ async def _has_data(message: Message, i18n: I18nContext, session: AsyncSession, 
 
 def _period_keyboard(i18n: I18nContext, company_id: int) -> InlineKeyboardMarkup:
     buttons = [InlineKeyboardButton(text=i18n.get(PERIOD_BUTTON_KEYS[kind]),
-                                    callback_data=ReportPeriodCb(company=company_id, kind=index).pack())
-               for index, kind in enumerate(PERIOD_KINDS)]
+                                    callback_data=ReportPeriodCb(company=company_id, kind=kind).pack())
+               for kind in PERIOD_KINDS]
     rows = [buttons[index:index + 2] for index in range(0, len(buttons) - 1, 2)]
     return InlineKeyboardMarkup(inline_keyboard=[*rows, [buttons[-1]]])
 
 
 def _export_keyboard(i18n: I18nContext, company_id: int, period: Period, branch: int) -> InlineKeyboardMarkup:
-    kind = PERIOD_KINDS.index(period.kind)
     return InlineKeyboardMarkup(inline_keyboard=[[
         InlineKeyboardButton(text=i18n.get(f"report-btn-{export_format.value}"), callback_data=ReportExportCb(
-            company=company_id, kind=kind, first=_day_number(period.first), last=_day_number(period.last),
-            branch=branch, fmt=index).pack())
-        for index, export_format in enumerate(EXPORT_FORMATS)
+            company=company_id, kind=period.kind, first=_day_number(period.first), last=_day_number(period.last),
+            branch=branch, fmt=export_format).pack())
+        for export_format in EXPORT_FORMATS
     ]])
 
 
 def _file_caption(report: SalesReport, i18n: I18nContext) -> str:
     return truncate(i18n.get("report-file-caption", company=esc(report.company_name),
                              period=format_period(report.period, i18n.locale), scope=scope_text(report, i18n.get)))
-
-
-async def _reply(bot: Bot, chat_id: int, text: str, *, edit: Message | None = None,
-                 markup: InlineKeyboardMarkup | None = None) -> None:
-    """Edits the picker into `text` when there is one (the answer replaces the question), else sends anew."""
-    if edit is not None:
-        await edit.edit_text(text, reply_markup=markup)
-    else:
-        await bot.send_message(chat_id, text, reply_markup=markup)
 
 
 async def _send_file(bot: Bot, chat_id: int, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
@@ -188,11 +143,13 @@ async def _send_file(bot: Bot, chat_id: int, i18n: I18nContext, session: AsyncSe
                                 caption=_file_caption(report, i18n))
 
 
-async def _deliver_report(bot: Bot, chat_id: int, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
-                          period: Period, branch: int, scope: frozenset[int] | None, *,
-                          edit: Message | None = None) -> None:
+async def _deliver_report(bot: Bot, where: MaybeInaccessibleMessageUnion, i18n: I18nContext, session: AsyncSession,
+                          ctx: ActiveContext, period: Period, branch: int, scope: frozenset[int] | None, *,
+                          edit: bool) -> None:
+    """The report in place of the picker `where` (edit) or after the user's message `where` (not edit)."""
+    chat_id = where.chat.id
     if period.too_long_for_text:
-        await _reply(bot, chat_id, i18n.get("report-long-range-file", days=str(period.days)), edit=edit)
+        await edit_or_send(where, i18n.get("report-long-range-file", days=str(period.days)), edit=edit)
         await _send_file(bot, chat_id, i18n, session, ctx, period, scope, ExportFormat.XLSX)
         return
     async with ChatActionSender.typing(bot=bot, chat_id=chat_id):
@@ -204,45 +161,41 @@ async def _deliver_report(bot: Bot, chat_id: int, i18n: I18nContext, session: As
     keyboard = None if report.totals.is_empty else _export_keyboard(i18n, ctx.company.id, period, branch)
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        await _reply(bot, chat_id, part, edit=edit if index == 0 else None, markup=keyboard if last else None)
+        await edit_or_send(where, part, keyboard if last else None, edit=edit and index == 0)
     if chart is not None:
         await bot.send_photo(chat_id, BufferedInputFile(chart, "sales.png"),
                              caption=chart_caption(series, i18n.get, i18n.locale))
 
 
-async def _choose_branch_or_report(bot: Bot, chat_id: int, i18n: I18nContext, session: AsyncSession,
-                                   ctx: ActiveContext, period: Period, *, edit: Message | None = None) -> None:
-    branches = await _visible_branches(session, ctx)
+async def _choose_branch_or_report(bot: Bot, where: MaybeInaccessibleMessageUnion, i18n: I18nContext,
+                                   session: AsyncSession, ctx: ActiveContext, period: Period, *, edit: bool) -> None:
+    branches = await visible_branches(session, ctx.membership)
     if len(branches) <= 1:
-        await _deliver_report(bot, chat_id, i18n, session, ctx, period, 0, ctx.branch_ids, edit=edit)
+        await _deliver_report(bot, where, i18n, session, ctx, period, 0, ctx.branch_ids, edit=edit)
         return
-    kind, first, last = PERIOD_KINDS.index(period.kind), _day_number(period.first), _day_number(period.last)
+    first, last = _day_number(period.first), _day_number(period.last)
 
     def button(text: str, branch: int) -> list[InlineKeyboardButton]:
         return [InlineKeyboardButton(text=text, callback_data=ReportBranchCb(
-            company=ctx.company.id, kind=kind, first=first, last=last, branch=branch).pack())]
+            company=ctx.company.id, kind=period.kind, first=first, last=last, branch=branch).pack())]
 
-    rows = [button(i18n.get("report-btn-all-branches"), 0), *(button(name, branch_id) for branch_id, name in branches)]
-    await _reply(bot, chat_id, i18n.get("report-choose-branch", period=format_period(period, i18n.locale)),
-                 edit=edit, markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    rows = [button(i18n.get("report-btn-all-branches"), 0), *(button(b.name, b.id) for b in branches)]
+    await edit_or_send(where, i18n.get("report-choose-branch", period=format_period(period, i18n.locale)),
+                       InlineKeyboardMarkup(inline_keyboard=rows), edit=edit)
 
 
 # --- handlers -----------------------------------------------------------------------------------------------------
 
 
-@router.message(Command("today"), flags=REPORTERS)
-@router.message(F.text.in_(all_translations("menu-today")), flags=REPORTERS)
 async def today_report(message: Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
                        state: FSMContext, bot: Bot) -> None:
     await state.clear()
     if not await _has_data(message, i18n, session, ctx):
         return
     period = period_for(PeriodKind.TODAY, business_day(ctx.company))
-    await _deliver_report(bot, message.chat.id, i18n, session, ctx, period, 0, ctx.branch_ids)
+    await _deliver_report(bot, message, i18n, session, ctx, period, 0, ctx.branch_ids, edit=False)
 
 
-@router.message(Command("sales"), flags=REPORTERS)
-@router.message(F.text.in_(all_translations("menu-sales")), flags=REPORTERS)
 async def sales_start(message: Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
                       state: FSMContext) -> None:
     await state.clear()
@@ -251,71 +204,64 @@ async def sales_start(message: Message, i18n: I18nContext, session: AsyncSession
     await message.answer(i18n.get("report-choose-period"), reply_markup=_period_keyboard(i18n, ctx.company.id))
 
 
-@router.callback_query(ReportPeriodCb.filter(), flags=REPORTERS)
+async def custom_period_chosen(query: CallbackQuery, i18n: I18nContext, ctx: ActiveContext,
+                               state: FSMContext) -> None:
+    await state.set_state(CustomDates.waiting)
+    await state.update_data(company=ctx.company.id)
+    await edit_or_send(query, i18n.get("report-ask-dates"))
+
+
 async def period_chosen(query: CallbackQuery, callback_data: ReportPeriodCb, i18n: I18nContext,
-                        session: AsyncSession, ctx: ActiveContext, state: FSMContext, bot: Bot) -> None:
-    message = query.message
-    if (ctx.company.id != callback_data.company or not 0 <= callback_data.kind < len(PERIOD_KINDS)
-            or not isinstance(message, Message)):
-        await _stale(query, i18n)
-        return
-    kind = PERIOD_KINDS[callback_data.kind]
-    await query.answer()
-    if kind is PeriodKind.CUSTOM:
-        await state.set_state(CustomDates.waiting)
-        await state.update_data(company=ctx.company.id)
-        await message.edit_text(i18n.get("report-ask-dates"))
-        return
-    period = period_for(kind, business_day(ctx.company))
-    await _choose_branch_or_report(bot, message.chat.id, i18n, session, ctx, period, edit=message)
+                        session: AsyncSession, ctx: ActiveContext, bot: Bot, callback_answer: CallbackAnswer) -> None:
+    if query.message is None:
+        raise DomainError("error-stale-button")
+    await answer_early(query, callback_answer)
+    period = period_for(callback_data.kind, business_day(ctx.company))
+    await _choose_branch_or_report(bot, query.message, i18n, session, ctx, period, edit=True)
 
 
-@router.message(CustomDates.waiting, F.text, ~F.text.startswith("/"), flags=REPORTERS)
 async def dates_typed(message: Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
                       state: FSMContext, bot: Bot) -> None:
     data: dict[str, Any] = await state.get_data()
     if data.get("company") != ctx.company.id:  # the user switched company meanwhile
         await state.clear()
-        await message.answer(i18n.get("error-stale-button"))
-        return
-    try:
-        period = parse_period(message.text or "", business_day(ctx.company))
-    except DateInputError as error:
-        await message.answer(i18n.get(error.key, **_error_params(error, i18n.locale)))
-        return
+        raise DomainError("error-step-over")
+    # Dates that cannot be used are refused by the errors router; the step stays for another try.
+    period = parse_period(message.text or "", business_day(ctx.company))
     await state.clear()
-    await _choose_branch_or_report(bot, message.chat.id, i18n, session, ctx, period)
+    await _choose_branch_or_report(bot, message, i18n, session, ctx, period, edit=False)
 
 
-@router.callback_query(ReportBranchCb.filter(), flags=REPORTERS)
 async def branch_chosen(query: CallbackQuery, callback_data: ReportBranchCb, i18n: I18nContext,
-                        session: AsyncSession, ctx: ActiveContext, bot: Bot) -> None:
+                        session: AsyncSession, ctx: ActiveContext, bot: Bot, callback_answer: CallbackAnswer) -> None:
     period = _period_from(callback_data)
-    message = query.message
-    if period is None or ctx.company.id != callback_data.company or message is None:
-        await _stale(query, i18n)
-        return
-    allowed, scope = await _scope(session, ctx, callback_data.branch)
-    if not allowed:
-        await query.answer(i18n.get("report-error-branch"), show_alert=True)
-        return
-    await query.answer()
-    await _deliver_report(bot, message.chat.id, i18n, session, ctx, period, callback_data.branch, scope,
-                          edit=message if isinstance(message, Message) else None)
+    scope = await _scope(session, ctx, callback_data.branch)
+    if query.message is None:
+        raise DomainError("error-stale-button")
+    await answer_early(query, callback_answer)
+    await _deliver_report(bot, query.message, i18n, session, ctx, period, callback_data.branch, scope, edit=True)
 
 
-@router.callback_query(ReportExportCb.filter(), flags=REPORTERS)
 async def export_chosen(query: CallbackQuery, callback_data: ReportExportCb, i18n: I18nContext,
-                        session: AsyncSession, ctx: ActiveContext, bot: Bot) -> None:
+                        session: AsyncSession, ctx: ActiveContext, bot: Bot, callback_answer: CallbackAnswer) -> None:
     period = _period_from(callback_data)
-    message = query.message
-    if (period is None or ctx.company.id != callback_data.company or message is None
-            or not 0 <= callback_data.fmt < len(EXPORT_FORMATS)):
-        await _stale(query, i18n)
-        return
-    allowed, scope = await _scope(session, ctx, callback_data.branch)
-    if not allowed:
-        await query.answer(i18n.get("report-error-branch"), show_alert=True)
-        return
-    await query.answer(i18n.get("report-preparing-file"))
-    await _send_file(bot, message.chat.id, i18n, session, ctx, period, scope, EXPORT_FORMATS[callback_data.fmt])
+    scope = await _scope(session, ctx, callback_data.branch)
+    if query.message is None or callback_data.fmt not in EXPORT_FORMATS:
+        raise DomainError("error-stale-button")
+    await answer_early(query, callback_answer, i18n.get("report-preparing-file"))
+    await _send_file(bot, query.message.chat.id, i18n, session, ctx, period, scope, callback_data.fmt)
+
+
+def get_router() -> Router:
+    router = Router(name="reports")
+    for trigger in (Command("today"), F.text.in_(all_translations("menu-today"))):
+        router.message.register(today_report, trigger, flags=REPORTERS)
+    for trigger in (Command("sales"), F.text.in_(all_translations("menu-sales"))):
+        router.message.register(sales_start, trigger, flags=REPORTERS)
+    router.message.register(dates_typed, CustomDates.waiting, F.text, ~F.text.startswith("/"), flags=REPORTERS)
+    callbacks = router.callback_query
+    callbacks.register(custom_period_chosen, ReportPeriodCb.filter(F.kind == PeriodKind.CUSTOM), flags=REPORTERS)
+    callbacks.register(period_chosen, ReportPeriodCb.filter(), flags=REPORTERS)
+    callbacks.register(branch_chosen, ReportBranchCb.filter(), flags=REPORTERS)
+    callbacks.register(export_chosen, ReportExportCb.filter(), flags=REPORTERS)
+    return router

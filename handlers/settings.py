@@ -4,30 +4,26 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import repositories as repo
-from db.models import Membership, Role
+from db.models import Branch, Membership
+from handlers.callbacks import SettingsAction, SettingsCb
 from handlers.common import esc
+from handlers.kit import edit_or_send
 from services import audit
+from services.errors import DomainError
+from services.permissions import Capability, can, visible_branches
 from services.summaries import membership_branch_scope, parse_clock, summary_settings, update_summary_settings
 from services.users import ActiveContext
 
-router = Router(name="settings")
-READERS = {"roles": frozenset({Role.OWNER, Role.MANAGER})}
-OWNERS = {"roles": frozenset({Role.OWNER})}
-OWNER_ACTIONS = {"time", "daily", "weekly", "monthly"}
-
-
-class SettingsCb(CallbackData, prefix="st"):
-    company: int
-    action: str  # time | daily | weekly | monthly | mute | branches | branch | allbranches
-    value: int = 0
+FOLLOWERS = {"capability": Capability.SUMMARY_FOLLOW}
+COMPANY = {"capability": Capability.SETTINGS_COMPANY}
+SUMMARY_TOGGLES = {SettingsAction.DAILY: "daily", SettingsAction.WEEKLY: "weekly", SettingsAction.MONTHLY: "monthly"}
 
 
 class SettingsStates(StatesGroup):
@@ -43,8 +39,7 @@ async def _view(session: AsyncSession, i18n: I18nContext, ctx: ActiveContext) ->
     settings = summary_settings(company)
     muted = bool((membership.settings or {}).get("summary_muted"))
     scope = membership_branch_scope(membership)
-    branches = await repo.branches_of_company(session, company.id)
-    followed = [b.name for b in branches if scope is None or b.id in scope]
+    followed = [b.name for b in await visible_branches(session, membership) if scope is None or b.id in scope]
     text = i18n.get(
         "settings-title", time=settings.at.strftime("%H:%M"), timezone=esc(company.timezone),
         daily=_state(i18n, settings.daily), weekly=_state(i18n, settings.weekly),
@@ -52,104 +47,76 @@ async def _view(session: AsyncSession, i18n: I18nContext, ctx: ActiveContext) ->
         branches=esc(", ".join(followed)) if followed and scope is not None else i18n.get("all-branches"),
     )
 
-    def button(key: str, action: str, **params: object) -> InlineKeyboardButton:
+    def button(key: str, action: SettingsAction, **params: object) -> InlineKeyboardButton:
         return InlineKeyboardButton(text=i18n.get(key, **params),
                                     callback_data=SettingsCb(company=company.id, action=action).pack())
 
     rows = []
-    if ctx.role is Role.OWNER:
-        rows += [[button("btn-settings-time", "time"), button("btn-settings-daily", "daily",
-                                                              state=_state(i18n, settings.daily))],
-                 [button("btn-settings-weekly", "weekly", state=_state(i18n, settings.weekly)),
-                  button("btn-settings-monthly", "monthly", state=_state(i18n, settings.monthly))]]
-    rows.append([button("btn-settings-unmute" if muted else "btn-settings-mute", "mute"),
-                 button("btn-settings-branches", "branches")])
+    if can(ctx.role, Capability.SETTINGS_COMPANY):
+        rows += [[button("btn-settings-time", SettingsAction.TIME),
+                  button("btn-settings-daily", SettingsAction.DAILY, state=_state(i18n, settings.daily))],
+                 [button("btn-settings-weekly", SettingsAction.WEEKLY, state=_state(i18n, settings.weekly)),
+                  button("btn-settings-monthly", SettingsAction.MONTHLY, state=_state(i18n, settings.monthly))]]
+    rows.append([button("btn-settings-unmute" if muted else "btn-settings-mute", SettingsAction.MUTE),
+                 button("btn-settings-branches", SettingsAction.BRANCHES)])
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-def _branches_keyboard(i18n: I18nContext, ctx: ActiveContext, visible: list[tuple[int, str]],
-                       scope: frozenset[int] | None) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton(text=("✅ " if scope is None or branch_id in scope else "") + name,
-                                  callback_data=SettingsCb(company=ctx.company.id, action="branch",
-                                                           value=branch_id).pack())]
-            for branch_id, name in visible]
-    rows.append([InlineKeyboardButton(text=i18n.get("btn-settings-all-branches"),
-                                      callback_data=SettingsCb(company=ctx.company.id, action="allbranches").pack())])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _set_member_setting(membership: Membership, **changes: object) -> None:
     membership.settings = {**(membership.settings or {}), **changes}  # a new dict so the change is saved
 
 
-@router.message(Command("settings"), flags=READERS)
+async def _show_view(query: CallbackQuery, session: AsyncSession, i18n: I18nContext, ctx: ActiveContext,
+                     callback_answer: CallbackAnswer) -> None:
+    await session.flush()
+    text, keyboard = await _view(session, i18n, ctx)
+    callback_answer.text = i18n.get("settings-saved")
+    await edit_or_send(query, text, keyboard)
+
+
+async def _show_branches(query: CallbackQuery, i18n: I18nContext, ctx: ActiveContext,
+                         visible: list[Branch]) -> None:
+    scope = membership_branch_scope(ctx.membership)
+    rows = [[InlineKeyboardButton(text=("✅ " if scope is None or branch.id in scope else "") + branch.name,
+                                  callback_data=SettingsCb(company=ctx.company.id, action=SettingsAction.BRANCH,
+                                                           branch=branch.id).pack())]
+            for branch in visible]
+    rows.append([InlineKeyboardButton(text=i18n.get("btn-settings-all-branches"), callback_data=SettingsCb(
+        company=ctx.company.id, action=SettingsAction.ALL_BRANCHES).pack())])
+    await edit_or_send(query, i18n.get("settings-branches-title"), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
 async def settings_command(message: Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext) -> None:
     text, keyboard = await _view(session, i18n, ctx)
     await message.answer(text, reply_markup=keyboard)
 
 
-@router.callback_query(SettingsCb.filter(), flags=READERS)
-async def settings_action(query: CallbackQuery, callback_data: SettingsCb, state: FSMContext, i18n: I18nContext,
-                          session: AsyncSession, ctx: ActiveContext) -> None:
-    message = query.message
-    if callback_data.company != ctx.company.id or not isinstance(message, Message):
-        await query.answer(i18n.get("error-stale-button"), show_alert=True)
-        return
-    action = callback_data.action
-    if action in OWNER_ACTIONS and ctx.role is not Role.OWNER:
-        await query.answer(i18n.get("error-no-permission"), show_alert=True)
-        return
-    membership = ctx.membership
-    branches = await repo.branches_of_company(session, ctx.company.id)
-    allowed = ctx.branch_ids
-    visible = [(b.id, b.name) for b in branches if allowed is None or b.id in allowed]
-    if action == "time":
-        await state.set_state(SettingsStates.time)
-        await state.update_data(company=ctx.company.id)
-        await query.answer()
-        await message.answer(i18n.get("settings-ask-time"))
-        return
-    if action in ("daily", "weekly", "monthly"):
-        current = getattr(summary_settings(ctx.company), action)
-        update_summary_settings(ctx.company, **{action: not current})
-        audit.record(session, "settings.summary", company_id=ctx.company.id, user_id=membership.user_id,
-                     **{action: not current})
-    elif action == "mute":
-        _set_member_setting(membership, summary_muted=not (membership.settings or {}).get("summary_muted"))
-    elif action in ("branches", "branch", "allbranches"):
-        if action == "branch":
-            if callback_data.value not in {branch_id for branch_id, _ in visible}:
-                await query.answer(i18n.get("error-branch-not-yours"), show_alert=True)
-                return
-            scope = set(membership_branch_scope(membership) or {branch_id for branch_id, _ in visible})
-            scope ^= {callback_data.value}
-            everything = scope >= {branch_id for branch_id, _ in visible}
-            _set_member_setting(membership, summary_branches=None if everything or not scope else sorted(scope))
-        elif action == "allbranches":
-            _set_member_setting(membership, summary_branches=None)
-        await session.flush()
-        await query.answer()
-        keyboard = _branches_keyboard(i18n, ctx, visible, membership_branch_scope(membership))
-        await message.edit_text(i18n.get("settings-branches-title"), reply_markup=keyboard)
-        return
-    else:
-        await query.answer(i18n.get("error-stale-button"), show_alert=True)
-        return
-    await session.flush()
-    text, keyboard = await _view(session, i18n, ctx)
-    await query.answer(i18n.get("settings-saved"))
-    await message.edit_text(text, reply_markup=keyboard)
+# --- the company's summaries (owner) ------------------------------------------------------------------------------
 
 
-@router.message(StateFilter(SettingsStates.time), F.text, ~F.text.startswith("/"), flags=OWNERS)
+async def ask_time(query: CallbackQuery, state: FSMContext, i18n: I18nContext, ctx: ActiveContext) -> None:
+    await state.set_state(SettingsStates.time)
+    await state.update_data(company=ctx.company.id)
+    await edit_or_send(query, i18n.get("settings-ask-time"), edit=False)
+
+
+async def toggle_summary(query: CallbackQuery, callback_data: SettingsCb, i18n: I18nContext, session: AsyncSession,
+                         ctx: ActiveContext, callback_answer: CallbackAnswer) -> None:
+    kind = SUMMARY_TOGGLES[callback_data.action]
+    turned_on = not getattr(summary_settings(ctx.company), kind)
+    update_summary_settings(ctx.company, **{kind: turned_on})
+    audit.record(session, "settings.summary", company_id=ctx.company.id, user_id=ctx.membership.user_id,
+                 **{kind: turned_on})
+    await _show_view(query, session, i18n, ctx, callback_answer)
+
+
 async def settings_time(message: Message, state: FSMContext, i18n: I18nContext, session: AsyncSession,
                         ctx: ActiveContext) -> None:
     data = await state.get_data()
-    at = parse_clock(message.text or "")
     if data.get("company") != ctx.company.id:
         await state.clear()
-        await message.answer(i18n.get("error-stale-button"))
-        return
+        raise DomainError("error-step-over")
+    at = parse_clock(message.text or "")
     if at is None:
         await message.answer(i18n.get("settings-time-invalid"))
         return
@@ -160,3 +127,52 @@ async def settings_time(message: Message, state: FSMContext, i18n: I18nContext, 
     await session.flush()
     text, keyboard = await _view(session, i18n, ctx)
     await message.answer(i18n.get("settings-saved") + "\n\n" + text, reply_markup=keyboard)
+
+
+# --- each person's own: mute, branches to follow ------------------------------------------------------------------
+
+
+async def toggle_mute(query: CallbackQuery, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
+                      callback_answer: CallbackAnswer) -> None:
+    membership = ctx.membership
+    _set_member_setting(membership, summary_muted=not (membership.settings or {}).get("summary_muted"))
+    await _show_view(query, session, i18n, ctx, callback_answer)
+
+
+async def branches_shown(query: CallbackQuery, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext) -> None:
+    await _show_branches(query, i18n, ctx, await visible_branches(session, ctx.membership))
+
+
+async def branch_toggled(query: CallbackQuery, callback_data: SettingsCb, i18n: I18nContext, session: AsyncSession,
+                         ctx: ActiveContext) -> None:
+    visible = await visible_branches(session, ctx.membership)
+    visible_ids = {branch.id for branch in visible}
+    if callback_data.branch not in visible_ids:
+        raise DomainError("error-branch-not-yours")
+    membership = ctx.membership
+    scope = set(membership_branch_scope(membership) or visible_ids) ^ {callback_data.branch}
+    everything = scope >= visible_ids
+    _set_member_setting(membership, summary_branches=None if everything or not scope else sorted(scope))
+    await session.flush()
+    await _show_branches(query, i18n, ctx, visible)
+
+
+async def all_branches(query: CallbackQuery, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext) -> None:
+    _set_member_setting(ctx.membership, summary_branches=None)
+    await session.flush()
+    await _show_branches(query, i18n, ctx, await visible_branches(session, ctx.membership))
+
+
+def get_router() -> Router:
+    router = Router(name="settings")
+    router.message.register(settings_command, Command("settings"), flags=FOLLOWERS)
+    router.message.register(settings_time, StateFilter(SettingsStates.time), F.text, ~F.text.startswith("/"),
+                            flags=COMPANY)
+    callbacks = router.callback_query
+    callbacks.register(ask_time, SettingsCb.filter(F.action == SettingsAction.TIME), flags=COMPANY)
+    callbacks.register(toggle_summary, SettingsCb.filter(F.action.in_(SUMMARY_TOGGLES)), flags=COMPANY)
+    callbacks.register(toggle_mute, SettingsCb.filter(F.action == SettingsAction.MUTE), flags=FOLLOWERS)
+    callbacks.register(branches_shown, SettingsCb.filter(F.action == SettingsAction.BRANCHES), flags=FOLLOWERS)
+    callbacks.register(branch_toggled, SettingsCb.filter(F.action == SettingsAction.BRANCH), flags=FOLLOWERS)
+    callbacks.register(all_branches, SettingsCb.filter(F.action == SettingsAction.ALL_BRANCHES), flags=FOLLOWERS)
+    return router

@@ -12,14 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import all_translations
 from db.models import TaxRegime, User
+from handlers.callbacks import LanguageCb, NewCompanyAction, NewCompanyCb, StartAction, StartCb
 from handlers.common import esc, main_menu, role_name
-from handlers.keyboards import LanguageCb, OnboardCb, cancel_button, language_keyboard
+from handlers.keyboards import language_keyboard
+from handlers.kit import current_flow, edit_or_send, refusal_text, start_flow
 from services import companies, invites
 from services.companies import COMMON_TIMEZONES
-from services.errors import ValidationFailed
+from services.errors import DomainError
 from services.users import ActiveContext, active_context, set_language
 
-router = Router(name="start")
 REGIMES = (TaxRegime.TURNOVER, TaxRegime.VAT)
 
 
@@ -36,9 +37,8 @@ class CreateCompany(StatesGroup):
 
 async def _greet(message: Message, i18n: I18nContext, user: User, ctx: ActiveContext | None) -> None:
     if ctx is None:
-        keyboard = InlineKeyboardMarkup(inline_keyboard=[[
-            InlineKeyboardButton(text=i18n.get("btn-create-company"), callback_data=OnboardCb(action="new").pack())
-        ]])
+        keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+            text=i18n.get("btn-create-company"), callback_data=StartCb(action=StartAction.NEW_COMPANY).pack())]])
         await message.answer(i18n.get("welcome-new", name=esc(user.first_name)), reply_markup=keyboard)
         return
     await message.answer(
@@ -51,8 +51,8 @@ async def _greet(message: Message, i18n: I18nContext, user: User, ctx: ActiveCon
 async def _join(message: Message, i18n: I18nContext, session: AsyncSession, user: User, code: str) -> None:
     try:
         membership = await invites.redeem_invite(session, code=code, user=user)
-    except ValidationFailed as refusal:
-        await message.answer(i18n.get(refusal.key, **{k: esc(v) for k, v in refusal.params.items()}))
+    except DomainError as refusal:  # redeem writes nothing before it refuses; the user and language stay
+        await message.answer(refusal_text(i18n.locale, refusal))
         await _greet(message, i18n, user, await active_context(session, user))
         return
     ctx = await active_context(session, user)
@@ -62,7 +62,6 @@ async def _join(message: Message, i18n: I18nContext, session: AsyncSession, user
     )
 
 
-@router.message(CommandStart())
 async def start(
     message: Message, command: CommandObject, state: FSMContext, i18n: I18nContext,
     session: AsyncSession, user: User, ctx: ActiveContext | None,
@@ -83,28 +82,20 @@ async def start(
     await _greet(message, i18n, user, ctx)
 
 
-@router.message(Command("lang"))
-@router.message(F.text.in_(all_translations("menu-language")))
 async def choose_language(message: Message, i18n: I18nContext) -> None:
     await message.answer(i18n.get("choose-language"), reply_markup=language_keyboard())
 
 
-@router.callback_query(LanguageCb.filter())
 async def language_chosen(
     query: CallbackQuery, callback_data: LanguageCb, state: FSMContext, i18n: I18nContext,
     session: AsyncSession, user: User, ctx: ActiveContext | None,
 ) -> None:
-    try:
-        set_language(user, callback_data.code)
-    except ValidationFailed as refusal:
-        await query.answer(i18n.get(refusal.key), show_alert=True)
-        return
+    set_language(user, callback_data.code)
     i18n.locale = callback_data.code
-    await query.answer()
     message = query.message
     if not isinstance(message, Message):
         return
-    await message.edit_text(i18n.get("language-set"))
+    await edit_or_send(message, i18n.get("language-set"))
     onboarding = await state.get_state() == Onboarding.language.state
     data = await state.get_data() if onboarding else {}
     if onboarding:
@@ -126,106 +117,84 @@ async def language_chosen(
         )
 
 
-# --- company creation -------------------------------------------------------------------------------------
+# --- company creation: one flow, its buttons carry its id ----------------------------------------------------------
 
 
-@router.callback_query(OnboardCb.filter(F.action == "new"))
+def _cancel_button(i18n: I18nContext, flow: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=i18n.get("btn-cancel"),
+                                callback_data=NewCompanyCb(flow=flow, action=NewCompanyAction.CANCEL).pack())
+
+
 async def create_company_start(query: CallbackQuery, state: FSMContext, i18n: I18nContext) -> None:
+    await state.clear()
+    flow = await start_flow(state, NewCompanyCb)
     await state.set_state(CreateCompany.name)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            i18n.get("create-ask-name"), reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button(i18n)]])
-        )
+    await edit_or_send(query, i18n.get("create-ask-name"),
+                       InlineKeyboardMarkup(inline_keyboard=[[_cancel_button(i18n, flow)]]), edit=False)
 
 
-@router.callback_query(OnboardCb.filter(F.action == "cancel"))
 async def create_company_cancel(query: CallbackQuery, state: FSMContext, i18n: I18nContext) -> None:
     await state.clear()
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(i18n.get("cancelled"))
+    await edit_or_send(query, i18n.get("cancelled"))
 
 
-@router.message(StateFilter(CreateCompany.name), F.text, ~F.text.startswith("/"))
 async def company_name(message: Message, state: FSMContext, i18n: I18nContext) -> None:
-    try:
-        name = companies.normalize_name(message.text or "")
-    except ValidationFailed as refusal:
-        await message.answer(i18n.get(refusal.key, **refusal.params))
-        return
+    name = companies.normalize_name(message.text or "")  # a refusal is told by the errors router; the step stays
     await state.update_data(name=name)
     await state.set_state(CreateCompany.tin)
     await message.answer(i18n.get("create-ask-tin"))
 
 
-@router.message(StateFilter(CreateCompany.tin), F.text, ~F.text.startswith("/"))
 async def company_tin(message: Message, state: FSMContext, i18n: I18nContext) -> None:
-    try:
-        tin = companies.normalize_tin(message.text or "")
-    except ValidationFailed as refusal:
-        await message.answer(i18n.get(refusal.key))
-        return
+    tin = companies.normalize_tin(message.text or "")
     await state.update_data(tin=tin)
     await state.set_state(CreateCompany.timezone)
-    await message.answer(i18n.get("create-ask-timezone"), reply_markup=_timezone_keyboard(i18n))
+    await message.answer(i18n.get("create-ask-timezone"),
+                         reply_markup=_timezone_keyboard(i18n, await current_flow(state, NewCompanyCb)))
 
 
-def _timezone_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton(text=zone, callback_data=OnboardCb(action="tz", value=index).pack())]
-            for index, zone in enumerate(COMMON_TIMEZONES)]
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, [cancel_button(i18n)]])
+def _timezone_keyboard(i18n: I18nContext, flow: int) -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton(text=zone, callback_data=NewCompanyCb(
+        flow=flow, action=NewCompanyAction.TIMEZONE, zone=index).pack())]
+        for index, zone in enumerate(COMMON_TIMEZONES)]
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, [_cancel_button(i18n, flow)]])
 
 
 async def _ask_regime(message: Message, state: FSMContext, i18n: I18nContext, timezone: str) -> None:
     await state.update_data(timezone=timezone)
     await state.set_state(CreateCompany.regime)
+    flow = await current_flow(state, NewCompanyCb)
     keyboard = InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=i18n.get(f"btn-regime-{regime.value}"),
-                              callback_data=OnboardCb(action="regime", value=index).pack())]
-        for index, regime in enumerate(REGIMES)
+        [InlineKeyboardButton(text=i18n.get(f"btn-regime-{regime.value}"), callback_data=NewCompanyCb(
+            flow=flow, action=NewCompanyAction.REGIME, regime=regime).pack())]
+        for regime in REGIMES
     ])
     await message.answer(i18n.get("create-ask-regime"), reply_markup=keyboard)
 
 
-@router.callback_query(StateFilter(CreateCompany.timezone), OnboardCb.filter(F.action == "tz"))
-async def company_timezone_button(
-    query: CallbackQuery, callback_data: OnboardCb, state: FSMContext, i18n: I18nContext
-) -> None:
-    if not 0 <= callback_data.value < len(COMMON_TIMEZONES):
-        await query.answer(i18n.get("error-stale-button"), show_alert=True)
-        return
-    await query.answer()
+async def company_timezone_button(query: CallbackQuery, callback_data: NewCompanyCb, state: FSMContext,
+                                  i18n: I18nContext) -> None:
+    if not 0 <= callback_data.zone < len(COMMON_TIMEZONES):
+        raise DomainError("error-stale-button")
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
-        await _ask_regime(query.message, state, i18n, COMMON_TIMEZONES[callback_data.value])
+        await _ask_regime(query.message, state, i18n, COMMON_TIMEZONES[callback_data.zone])
 
 
-@router.message(StateFilter(CreateCompany.timezone), F.text, ~F.text.startswith("/"))
 async def company_timezone_text(message: Message, state: FSMContext, i18n: I18nContext) -> None:
-    try:
-        timezone = companies.normalize_timezone(message.text or "")
-    except ValidationFailed as refusal:
-        await message.answer(i18n.get(refusal.key, **{k: esc(v) for k, v in refusal.params.items()}))
-        return
-    await _ask_regime(message, state, i18n, timezone)
+    await _ask_regime(message, state, i18n, companies.normalize_timezone(message.text or ""))
 
 
-@router.callback_query(StateFilter(CreateCompany.regime), OnboardCb.filter(F.action == "regime"))
-async def company_regime(
-    query: CallbackQuery, callback_data: OnboardCb, state: FSMContext, i18n: I18nContext,
-    session: AsyncSession, user: User,
-) -> None:
+async def company_regime(query: CallbackQuery, callback_data: NewCompanyCb, state: FSMContext, i18n: I18nContext,
+                         session: AsyncSession, user: User) -> None:
     data = await state.get_data()
-    if not 0 <= callback_data.value < len(REGIMES) or not {"name", "tin", "timezone"} <= data.keys():
-        await query.answer(i18n.get("error-stale-button"), show_alert=True)
-        return
+    if callback_data.regime not in REGIMES or not {"name", "tin", "timezone"} <= data.keys():
+        raise DomainError("error-stale-button")
     company = await companies.create_company(
-        session, name=data["name"], tin=data["tin"], timezone=data["timezone"],
-        regime=REGIMES[callback_data.value], owner=user,
+        session, name=data["name"], tin=data["tin"], timezone=data["timezone"], regime=callback_data.regime,
+        owner=user,
     )
     await state.clear()
-    await query.answer()
     ctx = await active_context(session, user)
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
@@ -235,12 +204,31 @@ async def company_regime(
         )
 
 
-@router.callback_query(StateFilter(CreateCompany), OnboardCb.filter())
-@router.callback_query(OnboardCb.filter())
-async def onboarding_stale(query: CallbackQuery, i18n: I18nContext) -> None:
-    await query.answer(i18n.get("error-stale-button"), show_alert=True)
+async def step_over(query: CallbackQuery) -> None:
+    """A button of this flow at a step it does not belong to (pressed twice, or after moving on)."""
+    raise DomainError("error-step-over")
 
 
-@router.message(StateFilter(CreateCompany, Onboarding), ~F.text.startswith("/"))
 async def button_expected(message: Message, i18n: I18nContext) -> None:
     await message.answer(i18n.get("press-a-button"))
+
+
+def get_router() -> Router:
+    router = Router(name="start")
+    router.message.register(start, CommandStart())
+    router.message.register(choose_language, Command("lang"))
+    router.message.register(choose_language, F.text.in_(all_translations("menu-language")))
+    router.callback_query.register(language_chosen, LanguageCb.filter())
+    router.callback_query.register(create_company_start, StartCb.filter(F.action == StartAction.NEW_COMPANY))
+    router.callback_query.register(create_company_cancel, NewCompanyCb.filter(F.action == NewCompanyAction.CANCEL))
+    router.callback_query.register(company_timezone_button, StateFilter(CreateCompany.timezone),
+                                   NewCompanyCb.filter(F.action == NewCompanyAction.TIMEZONE))
+    router.callback_query.register(company_regime, StateFilter(CreateCompany.regime),
+                                   NewCompanyCb.filter(F.action == NewCompanyAction.REGIME))
+    router.callback_query.register(step_over, NewCompanyCb.filter())
+    text = (F.text, ~F.text.startswith("/"))
+    router.message.register(company_name, StateFilter(CreateCompany.name), *text)
+    router.message.register(company_tin, StateFilter(CreateCompany.tin), *text)
+    router.message.register(company_timezone_text, StateFilter(CreateCompany.timezone), *text)
+    router.message.register(button_expected, StateFilter(CreateCompany, Onboarding), ~F.text.startswith("/"))
+    return router

@@ -6,24 +6,24 @@ import time
 from decimal import Decimal
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
+from aiogram.exceptions import TelegramRetryAfter
 from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.config import Settings
-from db import repositories as repo
-from db.models import Role
+from handlers.kit import edit_or_send
 from services.crypto import SecretBox
+from services.errors import DomainError
 from services.locale import format_date, format_money
+from services.permissions import Capability, visible_branches
 from services.sync.books import day_books
 from services.sync.connection import RegosNotConnected, get_connection
-from services.sync.engine import RUN_BUSY, SyncProgress, SyncResult, sync_company
+from services.sync.engine import SyncProgress, SyncResult, SyncRunStatus, sync_company
 from services.users import ActiveContext
 
-router = Router(name="sync")
-SYNCERS = {"roles": frozenset({Role.OWNER, Role.MANAGER})}
+SYNC = {"capability": Capability.SYNC_RUN}
 EDIT_INTERVAL = 1.5  # seconds between progress edits: Telegram allows about one message a second per chat
 
 
@@ -40,19 +40,16 @@ class ProgressMessage:
         if text == self.last_text or (not force and now - self.last_edit < EDIT_INTERVAL):
             return
         try:
-            await self.message.edit_text(text)
+            await edit_or_send(self.message, text)
         except TelegramRetryAfter:
             if force:
                 raise
             return  # progress is cosmetic; the final text is sent with force
-        except TelegramBadRequest as error:
-            if "message is not modified" not in str(error):
-                raise
         self.last_text, self.last_edit = text, now
 
 
 def _result_text(i18n: I18nContext, result: SyncResult, net: Decimal, receipts: int) -> str:
-    if result.status == RUN_BUSY:
+    if result.status == SyncRunStatus.BUSY:
         return i18n.get("sync-busy")
     if result.failure is not None and not result.days:
         return i18n.get("sync-failed")
@@ -76,8 +73,7 @@ async def run_sync_with_progress(
     session_factory: async_sessionmaker[AsyncSession], secret_box: SecretBox | None, settings: Settings,
 ) -> SyncResult | None:
     if await get_connection(session, ctx.company.id) is None or secret_box is None:
-        await message.answer(i18n.get("error-regos-not-connected"))
-        return None
+        raise DomainError("error-regos-not-connected")
     await session.commit()  # hold no transaction open while the sync writes through its own sessions
     progress = ProgressMessage(await message.answer(i18n.get("sync-started")))
 
@@ -93,10 +89,9 @@ async def run_sync_with_progress(
         return None
     async with session_factory() as fresh:
         books = await day_books(fresh, ctx.company.id, result.date_from, result.date_to)
-        branches = await repo.branches_of_company(fresh, ctx.company.id)
-    # A branch manager sees the figures of their branches only.
+        # A branch manager sees the figures of their branches only.
+        visible_stocks = {b.regos_stock_id for b in await visible_branches(fresh, ctx.membership)}
     allowed = ctx.branch_ids
-    visible_stocks = {b.regos_stock_id for b in branches if allowed is None or b.id in allowed}
     net, receipts = Decimal(0), 0
     for book in books:
         if allowed is None:
@@ -111,7 +106,6 @@ async def run_sync_with_progress(
     return result
 
 
-@router.message(Command("sync"), flags=SYNCERS)
 async def sync_command(
     message: Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
     session_factory: async_sessionmaker[AsyncSession], secret_box: SecretBox | None, settings: Settings, bot: Bot,
@@ -119,3 +113,8 @@ async def sync_command(
     await run_sync_with_progress(message, i18n, session, ctx, session_factory=session_factory,
                                  secret_box=secret_box, settings=settings)
 
+
+def get_router() -> Router:
+    router = Router(name="sync")
+    router.message.register(sync_command, Command("sync"), flags=SYNC)
+    return router

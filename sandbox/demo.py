@@ -40,7 +40,9 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
     emulator = TelegramEmulator(host=host, port=port)
     base = await emulator.start()
     today = datetime.now(ZoneInfo(DEMO_COMPANY["timezone"])).date()
-    fake_regos = FakeRegos(seed=seed, start_date=today - timedelta(days=DEMO_DAYS - 1), days=DEMO_DAYS,
+    # The fake reveals sales only up to its clock, so today fills up as the day goes; the period runs into
+    # tomorrow so that a demo left running past midnight keeps selling.
+    fake_regos = FakeRegos(seed=seed, start_date=today - timedelta(days=DEMO_DAYS - 1), days=DEMO_DAYS + 1,
                            receipts_per_day=DEMO_RECEIPTS_PER_DAY, keys=[DEMO_REGOS_KEY], rate_limit=False)
     await fake_regos.start(host)
     engine = create_engine(database_url)
@@ -59,8 +61,10 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
         async with create_session_factory(engine)() as session:
             seeded = await seed_demo_company(session, personas)
             await session.commit()
-    secret_box = SecretBox(settings.require_secret_key())
-    async with create_session_factory(engine)() as session:
+    running = await start_polling_bot(settings, engine=engine)
+    secret_box = running.app.secret_box  # the app's own, built once
+    assert secret_box is not None
+    async with running.app.session_factory() as session:
         outcome = await connect_company(session, company_id=seeded.company_id, integration_key=DEMO_REGOS_KEY,
                                         gateway_url=fake_regos.gateway_url, secret_box=secret_box)
         connection = await get_connection(session, seeded.company_id)
@@ -69,9 +73,7 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
         connection.settings = {**connection.settings, "rate_per_second": 500, "burst": 500}
         fake_regos.webhook_url = f"http://{host}:{http_port}/regos/webhook/{connection.webhook_secret}"
         await session.commit()
-
-    running = await start_polling_bot(settings, engine=engine)
-    backfill = asyncio.create_task(_backfill(running, seeded.company_id, today, secret_box))
+    backfill = running.app.spawn(_backfill(running, seeded.company_id, today, secret_box), name="demo-backfill")
     print(f"\nSmart Savdo demo is running (seed {seed}, database {database}).")
     print(f"  Open {base}/ in a browser and pick a persona:")
     for persona, telegram_id in personas:

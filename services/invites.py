@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -11,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import repositories as repo
 from db.base import utcnow
-from db.models import Invite, Membership, Role, User
+from db.models import Branch, Invite, Membership, Role, User
 from services import audit
 from services.errors import PermissionDenied, ValidationFailed
-from services.roles import assignable_roles
+from services.permissions import Capability, assignable_roles, branch_scope, can, require, visible_branches
 
 INVITE_PREFIX = "inv_"
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
@@ -39,36 +40,71 @@ def parse_start_payload(payload: str | None) -> str | None:
     return payload[len(INVITE_PREFIX):]
 
 
+@dataclass(frozen=True, slots=True)
+class BranchChoice:
+    """Where an inviter may place the new member: every branch (`whole_company`) and/or one of `branches`."""
+
+    whole_company: bool
+    branches: list[Branch]
+
+    @property
+    def needs_asking(self) -> bool:
+        return len(self.branches) > 1 or (bool(self.branches) and not self.whole_company)
+
+
+def roles_to_invite(by: Membership) -> list[Role]:
+    """The roles an inviter may offer: none without the capability, below manager for a manager."""
+    return assignable_roles(Role(by.role)) if can(by.role, Capability.INVITE_CREATE) else []
+
+
+async def branch_choice(session: AsyncSession, by: Membership) -> BranchChoice:
+    """A member tied to branches places people in those branches only; one who sees every branch may also
+    invite for the whole company."""
+    return BranchChoice(whole_company=branch_scope(by) is None, branches=await visible_branches(session, by))
+
+
 async def create_invite(
     session: AsyncSession,
     *,
     company_id: int,
     role: Role,
-    actor: User | None,
-    actor_role: Role | None,
+    by: Membership | None,
     branch_id: int | None = None,
     ttl: timedelta = DEFAULT_TTL,
 ) -> Invite:
-    """`actor_role` None means an operator at the command line, who may invite any role."""
-    if actor_role is not None and role not in assignable_roles(actor_role):
-        raise PermissionDenied("error-role-not-assignable", role=role.value)
+    """An invite for `role` in one branch (or, with `branch_id` None, every branch).
+
+    `by` is the inviter's membership in the company; None means an operator at the command line, who may invite
+    any role anywhere. An inviter gives only roles they may assign, and only branches they may see: a member tied
+    to branches cannot invite for the whole company."""
+    if by is not None:
+        if by.company_id != company_id:
+            raise PermissionDenied("error-not-your-company")
+        require(by.role, Capability.INVITE_CREATE)
+        if role not in assignable_roles(Role(by.role)):
+            raise PermissionDenied("error-role-not-assignable", role=role)
     if await repo.live_company(session, company_id) is None:
         raise InviteRejected("invite-company-gone")
     if branch_id is not None and await repo.branch_in_company(session, company_id, branch_id) is None:
         raise PermissionDenied("error-branch-not-yours")
+    if by is not None:
+        choice = await branch_choice(session, by)
+        if branch_id is None and not choice.whole_company:
+            raise PermissionDenied("error-branch-not-yours")
+        if branch_id is not None and branch_id not in {branch.id for branch in choice.branches}:
+            raise PermissionDenied("error-branch-not-yours")
+    actor_id = by.user_id if by is not None else None
     invite = Invite(
         code=secrets.token_urlsafe(12),
         company_id=company_id,
         role=role.value,
         branch_id=branch_id,
-        created_by_user_id=actor.id if actor else None,
+        created_by_user_id=actor_id,
         expires_at=utcnow() + ttl,
     )
     session.add(invite)
-    audit.record(
-        session, "invite.created", company_id=company_id, user_id=actor.id if actor else None,
-        role=role.value, branch_id=branch_id,
-    )
+    audit.record(session, "invite.created", company_id=company_id, user_id=actor_id, role=role.value,
+                 branch_id=branch_id)
     await session.flush()
     return invite
 

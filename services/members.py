@@ -10,7 +10,7 @@ from db import repositories as repo
 from db.models import Membership, Role, User
 from services import audit
 from services.errors import NotFound, PermissionDenied, ValidationFailed
-from services.roles import assignable_roles, can_manage
+from services.permissions import assignable_roles, can_manage
 
 
 async def list_members(session: AsyncSession, company_id: int) -> Sequence[Membership]:
@@ -36,7 +36,7 @@ async def change_role(
 ) -> Membership:
     target = await _target(session, company_id, membership_id, actor_role)
     if new_role not in assignable_roles(actor_role):
-        raise PermissionDenied("error-role-not-assignable", role=new_role.value)
+        raise PermissionDenied("error-role-not-assignable", role=new_role)
     old_role = Role(target.role)
     if old_role is new_role:
         return target  # pressing twice has one effect

@@ -10,6 +10,7 @@ from db import repositories as repo
 from db.models import Company, Membership, Role, User
 from services.errors import NotFound, ValidationFailed
 from services.locale import SUPPORTED_LOCALES
+from services.permissions import branch_scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +51,8 @@ class ActiveContext:
 
     @property
     def branch_ids(self) -> frozenset[int] | None:
-        """None means every branch of the company."""
-        return frozenset(branch.id for branch in self.membership.branches) or None
+        """None means every branch of the company (the rule is services.permissions.branch_scope)."""
+        return branch_scope(self.membership)
 
 
 async def active_context(session: AsyncSession, user: User) -> ActiveContext | None:

@@ -1,48 +1,19 @@
-"""Shared fixtures: a freshly migrated database (SQLite always; PostgreSQL too when TEST_DATABASE_URL is set)."""
+"""Shared fixtures: a freshly migrated database (SQLite always; PostgreSQL too when TEST_DATABASE_URL is set),
+fake REGOS gateways, the Telegram emulator and its control client. The code behind them is in tests/helpers.py,
+which tests import; no test imports this file."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from db.engine import create_engine, create_session_factory
-from db.migrate import upgrade
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-BACKENDS = ["sqlite", *(["postgresql"] if TEST_DATABASE_URL else [])]
-
-
-def _postgres_url() -> str:
-    assert TEST_DATABASE_URL
-    url = TEST_DATABASE_URL
-    if url.startswith("postgresql://"):
-        url = "postgresql+asyncpg://" + url.removeprefix("postgresql://")
-    return url
-
-
-async def _reset_postgres(engine: AsyncEngine) -> None:
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-
-
-async def make_migrated_engine(backend: str, tmp_path: Path) -> AsyncEngine:
-    if backend == "postgresql":
-        engine = create_engine(_postgres_url())
-        await _reset_postgres(engine)
-    else:
-        engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
-    await upgrade(engine)
-    return engine
-
-
-def database_url_for(engine: AsyncEngine) -> str:
-    return engine.url.render_as_string(hide_password=False)
+from db.engine import create_session_factory
+from sandbox.telegram.client import SandboxClient
+from sandbox.telegram.server import TelegramEmulator
+from tests.helpers import BACKENDS, FakeRegosFactory, make_migrated_engine
 
 
 @pytest.fixture(params=BACKENDS)
@@ -61,3 +32,26 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     async with session_factory() as session:
         yield session
+
+
+@pytest.fixture
+async def start_fake_regos() -> AsyncIterator[FakeRegosFactory]:
+    """`fake = await start_fake_regos(seed=3, days=3, receipts_per_day=40)`: a running fake REGOS gateway with
+    its rate limit on (2/s, burst 50) unless `rate_limit=False`; `faults={...}` to break it. All stopped after."""
+    factory = FakeRegosFactory()
+    yield factory
+    await factory.stop_all()
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[TelegramEmulator]:
+    emulator = TelegramEmulator()
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+@pytest.fixture
+async def sandbox(emulator: TelegramEmulator) -> AsyncIterator[SandboxClient]:
+    async with SandboxClient(emulator.base_url) as client:
+        yield client

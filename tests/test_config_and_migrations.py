@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 from core.config import ConfigError, load_settings
 from db.engine import create_engine
 from db.migrate import DatabaseBehindError, current_revision, downgrade, ensure_up_to_date, head_revision, upgrade
-from tests.conftest import make_migrated_engine
+from tests.helpers import make_migrated_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import repositories as repo
 from db.base import utcnow
-from db.models import AuditLog, Branch, Invite, Membership, Role, TaxRegime
+from db.models import AuditLog, Branch, Company, Invite, Membership, Role, TaxRegime, User
 from services import companies, invites, members
 from services.errors import NotFound, PermissionDenied, ValidationFailed
 from services.users import TelegramIdentity, active_context, get_or_create_user, switch_company
@@ -17,6 +18,21 @@ from services.users import TelegramIdentity, active_context, get_or_create_user,
 
 async def _user(session: AsyncSession, telegram_id: int, name: str = "U"):
     return await get_or_create_user(session, TelegramIdentity(telegram_id, name, None, "ru"))
+
+
+async def _membership(session: AsyncSession, user: User, company: Company) -> Membership:
+    membership = await repo.membership(session, user.id, company.id)
+    assert membership is not None
+    return membership
+
+
+async def _member(session: AsyncSession, company: Company, telegram_id: int, role: Role,
+                  branches: list[Branch] | None = None) -> Membership:
+    """A member with a role (and branches), made directly: for the rules that depend on the actor's role."""
+    user = await _user(session, telegram_id)
+    session.add(Membership(user_id=user.id, company_id=company.id, role=role.value, branches=branches or []))
+    await session.flush()
+    return await _membership(session, user, company)
 
 
 @pytest.mark.parametrize("raw", ["12345678", "1234567890", "12345678a", "", "  ", "١٢٣٤٥٦٧٨٩"])
@@ -51,7 +67,7 @@ async def test_invite_lifecycle_and_refusals(session: AsyncSession) -> None:
     owner = await _user(session, 1)
     company = await companies.create_company(session, name="A", tin="111111111", owner=owner)
     invite = await invites.create_invite(
-        session, company_id=company.id, role=Role.CASHIER, actor=owner, actor_role=Role.OWNER
+        session, company_id=company.id, role=Role.CASHIER, by=await _membership(session, owner, company)
     )
     await session.commit()
     cashier = await _user(session, 2)
@@ -73,7 +89,7 @@ async def test_invite_lifecycle_and_refusals(session: AsyncSession) -> None:
 
     # expired
     stale = await invites.create_invite(
-        session, company_id=company.id, role=Role.STAFF, actor=owner, actor_role=Role.OWNER
+        session, company_id=company.id, role=Role.STAFF, by=await _membership(session, owner, company)
     )
     stale.expires_at = utcnow() - timedelta(seconds=1)
     await session.commit()
@@ -83,7 +99,7 @@ async def test_invite_lifecycle_and_refusals(session: AsyncSession) -> None:
 
     # company deleted after the invite was made
     fresh = await invites.create_invite(
-        session, company_id=company.id, role=Role.STAFF, actor=owner, actor_role=Role.OWNER
+        session, company_id=company.id, role=Role.STAFF, by=await _membership(session, owner, company)
     )
     await companies.delete_company(session, company, by_user_id=owner.id)
     await session.commit()
@@ -100,7 +116,8 @@ async def test_already_member_and_branch_invite(session: AsyncSession) -> None:
     session.add(branch)
     await session.flush()
     invite = await invites.create_invite(
-        session, company_id=company.id, role=Role.MANAGER, actor=owner, actor_role=Role.OWNER, branch_id=branch.id
+        session, company_id=company.id, role=Role.MANAGER, by=await _membership(session, owner, company),
+        branch_id=branch.id,
     )
     manager = await _user(session, 2)
     membership = await invites.redeem_invite(session, code=invite.code, user=manager)
@@ -108,7 +125,7 @@ async def test_already_member_and_branch_invite(session: AsyncSession) -> None:
     ctx = await active_context(session, manager)
     assert ctx is not None and ctx.branch_ids == {branch.id} and membership.role == "manager"
     again = await invites.create_invite(
-        session, company_id=company.id, role=Role.STAFF, actor=owner, actor_role=Role.OWNER
+        session, company_id=company.id, role=Role.STAFF, by=await _membership(session, owner, company)
     )
     with pytest.raises(ValidationFailed) as dup:
         await invites.redeem_invite(session, code=again.code, user=manager)
@@ -118,20 +135,41 @@ async def test_already_member_and_branch_invite(session: AsyncSession) -> None:
 async def test_manager_cannot_invite_owner_or_foreign_branch(session: AsyncSession) -> None:
     owner = await _user(session, 1)
     company = await companies.create_company(session, name="A", tin="111111111", owner=owner)
-    other = await companies.create_company(session, name="B", tin="222222222", owner=await _user(session, 9))
+    stranger = await _user(session, 9)
+    other = await companies.create_company(session, name="B", tin="222222222", owner=stranger)
     foreign_branch = Branch(company_id=other.id, name="Elsewhere")
-    session.add(foreign_branch)
+    chilonzor, sergeli = Branch(company_id=company.id, name="Chilonzor"), Branch(company_id=company.id, name="Sergeli")
+    session.add_all([foreign_branch, chilonzor, sergeli])
     await session.flush()
-    with pytest.raises(PermissionDenied):
-        await invites.create_invite(session, company_id=company.id, role=Role.OWNER, actor=owner,
-                                    actor_role=Role.MANAGER)
-    with pytest.raises(PermissionDenied):
-        await invites.create_invite(session, company_id=company.id, role=Role.STAFF, actor=owner,
-                                    actor_role=Role.OWNER, branch_id=foreign_branch.id)
-    with pytest.raises(PermissionDenied):
-        await invites.create_invite(session, company_id=company.id, role=Role.STAFF, actor=owner,
-                                    actor_role=Role.CASHIER)
+    manager = await _member(session, company, 2, Role.MANAGER)
+    branch_manager = await _member(session, company, 3, Role.MANAGER, [chilonzor])
+    cashier = await _member(session, company, 4, Role.CASHIER)
+    refusals = [
+        (manager, Role.OWNER, None, "error-role-not-assignable"),  # a manager gives roles below manager only
+        (manager, Role.MANAGER, None, "error-role-not-assignable"),
+        (await _membership(session, owner, company), Role.STAFF, foreign_branch.id, "error-branch-not-yours"),
+        (cashier, Role.STAFF, None, "error-no-permission-roles"),  # a cashier invites nobody
+        (branch_manager, Role.CASHIER, None, "error-branch-not-yours"),  # not the whole company
+        (branch_manager, Role.CASHIER, sergeli.id, "error-branch-not-yours"),  # not a branch they do not run
+        (await _membership(session, stranger, other), Role.STAFF, None, "error-not-your-company"),
+    ]
+    for by, role, branch_id, key in refusals:
+        with pytest.raises(PermissionDenied) as refused:
+            await invites.create_invite(session, company_id=company.id, role=role, by=by, branch_id=branch_id)
+        assert refused.value.key == key, (by.role, role, branch_id)
     assert await session.scalar(select(func.count()).select_from(Invite)) == 0
+
+    # what they may do
+    await invites.create_invite(session, company_id=company.id, role=Role.CASHIER, by=branch_manager,
+                                branch_id=chilonzor.id)
+    await invites.create_invite(session, company_id=company.id, role=Role.STAFF, by=manager)
+    assert await session.scalar(select(func.count()).select_from(Invite)) == 2
+    assert invites.roles_to_invite(cashier) == []
+    assert Role.OWNER not in invites.roles_to_invite(manager) and Role.CASHIER in invites.roles_to_invite(manager)
+    choice = await invites.branch_choice(session, branch_manager)
+    assert not choice.whole_company and [b.name for b in choice.branches] == ["Chilonzor"] and choice.needs_asking
+    choice = await invites.branch_choice(session, manager)
+    assert choice.whole_company and [b.name for b in choice.branches] == ["Chilonzor", "Sergeli"]
 
 
 async def test_role_changes_never_drop_the_last_owner(session: AsyncSession) -> None:
@@ -146,8 +184,8 @@ async def test_role_changes_never_drop_the_last_owner(session: AsyncSession) -> 
         await members.remove_member(session, company_id=company.id, membership_id=owner_membership.id,
                                     actor=owner, actor_role=Role.OWNER)
 
-    invite = await invites.create_invite(session, company_id=company.id, role=Role.OWNER, actor=owner,
-                                         actor_role=Role.OWNER)
+    invite = await invites.create_invite(session, company_id=company.id, role=Role.OWNER,
+                                         by=await _membership(session, owner, company))
     second = await _user(session, 2)
     await invites.redeem_invite(session, code=invite.code, user=second)
     await members.change_role(session, company_id=company.id, membership_id=owner_membership.id,
@@ -182,8 +220,8 @@ async def test_manager_cannot_touch_owner_and_foreign_member_is_not_found(sessio
 async def test_remove_member_clears_active_company(session: AsyncSession) -> None:
     owner = await _user(session, 1)
     company = await companies.create_company(session, name="A", tin="111111111", owner=owner)
-    invite = await invites.create_invite(session, company_id=company.id, role=Role.STAFF, actor=owner,
-                                         actor_role=Role.OWNER)
+    invite = await invites.create_invite(session, company_id=company.id, role=Role.STAFF,
+                                         by=await _membership(session, owner, company))
     staff = await _user(session, 2)
     membership = await invites.redeem_invite(session, code=invite.code, user=staff)
     await members.remove_member(session, company_id=company.id, membership_id=membership.id, actor=owner,

@@ -40,3 +40,44 @@ async def test_failed_and_stale_claims_are_taken_over(session_factory: async_ses
                               .values(claimed_at=utcnow() - timedelta(hours=2)))
         await session.commit()
     assert await try_claim(session_factory, job="j", scope="s", period="q", owner="d") == other
+
+
+def test_every_feature_registers_its_jobs_and_the_scheduler_knows_none() -> None:
+    import ast
+    from pathlib import Path
+
+    from bot.jobs import all_jobs
+
+    jobs = all_jobs()
+    assert [task.name for task in jobs.tasks] == [
+        "regos_event_replay", "regos_sync_hourly", "regos_sync_nightly", "summary_daily", "summary_weekly",
+        "summary_monthly", "summary_corrections"]  # per company in this order: replay, sync, then summaries
+    assert [job.name for job in jobs.intervals] == ["outbox_sweep", "outbox_prune"]
+    source = ast.parse((Path(__file__).parents[1] / "bot" / "scheduler.py").read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(source) if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in imported if name and (name.startswith("bot.jobs") or "summar" in name)}
+
+
+async def test_spawned_work_is_awaited_and_failures_do_not_escape() -> None:
+    from bot.background import BackgroundTasks
+
+    background = BackgroundTasks()
+    done: list[str] = []
+
+    async def step(name: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        done.append(name)
+        if name == "parent":
+            background.spawn(step("child", 0.01), name="child")  # spawned while draining: awaited too
+
+    async def boom() -> None:
+        raise RuntimeError("logged, not raised")
+
+    background.spawn(step("parent", 0.01), name="parent")
+    background.spawn(boom(), name="boom")
+    await background.drain()
+    assert done == ["parent", "child"] and len(background) == 0
+
+    stuck = background.spawn(asyncio.sleep(30), name="stuck")
+    await background.drain(grace=0.05)  # shutdown does not wait forever
+    assert stuck.cancelled()

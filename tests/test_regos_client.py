@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import random
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,6 @@ from sandbox.regos import FakeRegos, OAuthClient
 from services.regos import (
     AgregateStatus,
     ChequePaymentOperation,
-    ConnectionProblem,
     DocCheque,
     DocChequeStatus,
     OAuthCredentials,
@@ -32,6 +31,7 @@ from services.regos import (
     RegosMalformedResponseError,
     RegosNoRightsError,
     RegosNotFoundError,
+    RegosProblem,
     RegosRateLimitError,
     RegosUnknownError,
     RegosUnreachableError,
@@ -47,6 +47,7 @@ from services.regos import (
     to_decimal,
 )
 from services.regos.parsing import loads
+from tests.helpers import FakeRegosFactory
 
 KEY = "ab12cd34ef56ab12cd34ef56ab12cd34"
 GATEWAY = "https://gateway.test/gateway/out"
@@ -618,7 +619,7 @@ async def test_check_connection_ok_and_failures() -> None:
         result = await check_connection(client)
     assert (result.ok, result.problem, result.failed_method, result.error_code) == (
         False,
-        ConnectionProblem.KEY_REJECTED,
+        RegosProblem.KEY_REJECTED,
         "CurrentTimeStamp/Get",
         9002,
     )
@@ -626,16 +627,16 @@ async def test_check_connection_ok_and_failures() -> None:
     answers = {"CurrentTimeStamp/Get": ok(1700000000), "Stock/Get": regos_error(1007)}
     async with make_client(_by_method(answers)) as client:
         result = await check_connection(client)
-    assert (result.problem, result.failed_method) == (ConnectionProblem.NO_RIGHTS, "Stock/Get")
+    assert (result.problem, result.failed_method) == (RegosProblem.NO_RIGHTS, "Stock/Get")
     assert result.server_time is not None
 
     async with make_client(_by_method({"CurrentTimeStamp/Get": _connect_error})) as client:
         result = await check_connection(client)
-    assert result.problem is ConnectionProblem.UNREACHABLE
+    assert result.problem is RegosProblem.UNREACHABLE
 
     async with make_client(_by_method({"CurrentTimeStamp/Get": httpx.Response(404)})) as client:
         result = await check_connection(client)
-    assert result.problem is ConnectionProblem.KEY_REJECTED
+    assert result.problem is RegosProblem.KEY_REJECTED
 
 
 # -- OAuth ------------------------------------------------------------------------------------------------------
@@ -743,8 +744,8 @@ def test_webhook_garbage_is_rejected(payload: Any) -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeRegos]:
-    server = FakeRegos(
+async def fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
+    return await start_fake_regos(
         seed=3,
         start_date=date(2025, 1, 6),
         days=3,
@@ -753,9 +754,6 @@ async def fake() -> AsyncIterator[FakeRegos]:
         oauth_clients={"app": OAuthClient("app-secret-123", "c" * 32)},
         rate_limit=False,
     )
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_client_reads_a_day_from_the_fake_like_the_generator(fake: FakeRegos) -> None:
@@ -785,13 +783,13 @@ async def test_check_connection_against_the_fake(fake: FakeRegos) -> None:
     async with RegosClient("b" * 32, **options) as client:
         result = await check_connection(client)
         assert (result.problem, result.failed_method, result.error_code) == (
-            ConnectionProblem.NO_RIGHTS,
+            RegosProblem.NO_RIGHTS,
             "Stock/Get",
             1007,
         )
     async with RegosClient("f" * 32, **options) as client:
         result = await check_connection(client)
-        assert (result.problem, result.error_code) == (ConnectionProblem.KEY_REJECTED, 9002)
+        assert (result.problem, result.error_code) == (RegosProblem.KEY_REJECTED, 9002)
 
 
 async def test_client_survives_the_fakes_faults(fake: FakeRegos) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -26,6 +25,7 @@ from sandbox.regos import (
 from sandbox.regos.serialize import RegosSerializer, encode
 from services.regos import parse_webhook_event
 from services.regos.parsing import loads
+from tests.helpers import FakeRegosFactory, FrozenClock
 
 TASHKENT = ZoneInfo("Asia/Tashkent")
 START = date(2025, 1, 6)  # a Monday
@@ -177,13 +177,10 @@ def test_mutations_change_truth_and_last_update() -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeRegos]:
-    server = FakeRegos(
+async def fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
+    return await start_fake_regos(
         seed=5, start_date=START, days=7, receipts_per_day=120, keys={KEY: None, "d" * 32: ["DocCheque/Get"]}
     )
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def regos(
@@ -318,26 +315,22 @@ async def test_keys_and_rights(fake: FakeRegos) -> None:
     assert envelope(broken)["result"]["error"] == 1012
 
 
-async def test_rate_limit_answers_8213_past_the_burst() -> None:
-    frozen = [100.0]
-    server = FakeRegos(seed=1, days=1, receipts_per_day=5, keys=[KEY], clock=lambda: frozen[0])
-    await server.start()
+async def test_rate_limit_answers_8213_past_the_burst(start_fake_regos: FakeRegosFactory) -> None:
+    clock = FrozenClock()
+    server = await start_fake_regos(seed=1, days=1, receipts_per_day=5, keys=[KEY], clock=clock)  # 2/s, burst 50
     url = f"{server.gateway_url}/{KEY}/v1/CurrentTimeStamp/Get"
-    try:
-        async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient() as http:
 
-            async def call() -> Any:
-                data = envelope(await http.post(url, json={}))
-                return "ok" if data["ok"] else data["result"]["error"]
+        async def call() -> Any:
+            data = envelope(await http.post(url, json={}))
+            return "ok" if data["ok"] else data["result"]["error"]
 
-            codes = [await call() for _ in range(60)]
-            assert codes.count("ok") == 50 and codes.count(8213) == 10
-            frozen[0] += 1.0  # two tokens refill per second
-            assert [await call() for _ in range(3)] == ["ok", "ok", 8213]
-            server.set_rate_limit(False)
-            assert {await call() for _ in range(60)} == {"ok"}
-    finally:
-        await server.stop()
+        codes = [await call() for _ in range(60)]
+        assert codes.count("ok") == 50 and codes.count(8213) == 10
+        clock.advance(1.0)  # two tokens refill per second
+        assert [await call() for _ in range(3)] == ["ok", "ok", 8213]
+        server.set_rate_limit(False)
+        assert {await call() for _ in range(60)} == {"ok"}
 
 
 async def test_faults_by_schedule_probability_and_control_api(fake: FakeRegos) -> None:
@@ -395,7 +388,7 @@ async def test_current_quantity_limit_and_items_filter(fake: FakeRegos) -> None:
     assert bad_field["result"]["error"] == 1008
 
 
-async def test_mutations_raise_events_and_webhooks() -> None:
+async def test_mutations_raise_events_and_webhooks(start_fake_regos: FakeRegosFactory) -> None:
     received: list[dict[str, Any]] = []
     failures = {"left": 1}
 
@@ -414,11 +407,10 @@ async def test_mutations_raise_events_and_webhooks() -> None:
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
-    server = FakeRegos(
+    server = await start_fake_regos(
         seed=2, start_date=START, days=3, receipts_per_day=60, keys=[KEY],
         webhook_url=f"http://127.0.0.1:{port}/hook", webhook_retry_delay=0.01,
     )  # fmt: skip
-    await server.start()
     try:
         day = START + timedelta(days=1)
         sale = next(r for r in server.generator.day(day).receipts if r.is_closed and not r.is_return)
@@ -463,13 +455,12 @@ async def test_mutations_raise_events_and_webhooks() -> None:
         await server.flush_webhooks()
         assert len(received) == 3
     finally:
-        await server.stop()
+        await server.stop()  # before the receiver goes away
         await runner.cleanup()
 
 
-async def test_stop_releases_hanging_requests() -> None:
-    server = FakeRegos(seed=1, days=1, receipts_per_day=5, keys=[KEY])
-    await server.start()
+async def test_stop_releases_hanging_requests(start_fake_regos: FakeRegosFactory) -> None:
+    server = await start_fake_regos(seed=1, days=1, receipts_per_day=5, keys=[KEY])
     server.set_faults(schedule=["timeout"], hang_seconds=60)
     pending = asyncio.create_task(regos(server, "Stock/Get", timeout=30))
     await asyncio.sleep(0.2)

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.cli import main
 from sandbox.regos import RegosDataGenerator
-from tests.conftest import database_url_for
-from tests.test_reports_support import copy_generated, create_company, expected_totals
+from tests.helpers import create_company, database_url_for
+from tests.reports_support import copy_generated, expected_totals
 
 
 async def run_cli(*args: str) -> int:
@@ -29,7 +29,7 @@ async def test_cli_report_gives_the_generators_figures(
 ) -> None:
     generator = RegosDataGenerator(seed=12, start_date=date(2025, 3, 3), days=10, receipts_per_day=20)
     async with session_factory() as session:
-        company = await create_company(session)
+        company = await create_company(session, name="Baraka Savdo")
         seeded = await copy_generated(session, company.id, generator)
         await session.commit()
     monkeypatch.setenv("DATABASE_URL", database_url_for(engine))

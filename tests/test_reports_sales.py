@@ -6,7 +6,6 @@ import csv
 import importlib.util
 import io
 import json
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
@@ -38,9 +37,9 @@ from services.reports import (
     sales_report,
     split_message,
 )
-from tests.test_reports_support import (
+from tests.helpers import FakeRegosFactory, create_company
+from tests.reports_support import (
     copy_generated,
-    create_company,
     expected_items,
     expected_sellers,
     expected_totals,
@@ -54,11 +53,8 @@ PDFIUM = importlib.util.find_spec("pypdfium2") is not None
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeRegos]:
-    server = FakeRegos(seed=21, start_date=START, days=14, receipts_per_day=30, rate_limit=False)
-    await server.start()
-    yield server
-    await server.stop()
+async def fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
+    return await start_fake_regos(seed=21, start_date=START, days=14, receipts_per_day=30, rate_limit=False)
 
 
 def small_generator() -> RegosDataGenerator:
@@ -68,7 +64,7 @@ def small_generator() -> RegosDataGenerator:
 async def copied_company(session_factory: async_sessionmaker[AsyncSession],
                          generator: RegosDataGenerator) -> tuple[int, dict[int, int]]:
     async with session_factory() as session:
-        company = await create_company(session)
+        company = await create_company(session, name="Baraka Savdo")
         seeded = await copy_generated(session, company.id, generator)
         await session.commit()
     return company.id, seeded.branch_by_stock
@@ -78,7 +74,7 @@ async def test_synced_report_equals_the_generators_ground_truth(
     session_factory: async_sessionmaker[AsyncSession], fake: FakeRegos
 ) -> None:
     async with session_factory() as session:
-        company = await create_company(session)
+        company = await create_company(session, name="Baraka Savdo")
         await session.commit()
     seeded = await sync_from_fake(session_factory, company.id, fake)
     generator = fake.generator

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.regos_data import RegosConnection
 from sandbox.regos import FakeRegos
-from tests.conftest import database_url_for
-from tests.test_sync_helpers import START, create_company
+from tests.helpers import FakeRegosFactory, create_company, database_url_for
+from tests.sync_support import START
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "cli-test-secret-key-0123456789"
@@ -26,11 +25,8 @@ FIRST, LAST = START + timedelta(days=4), START + timedelta(days=5)
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeRegos]:
-    server = FakeRegos(seed=41, start_date=START, days=7, receipts_per_day=40, rate_limit=False)
-    await server.start()
-    yield server
-    await server.stop()
+async def fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
+    return await start_fake_regos(seed=41, start_date=START, days=7, receipts_per_day=40, rate_limit=False)
 
 
 async def cli(engine: AsyncEngine, tmp_path: Path, *args: str) -> tuple[int, str, str]:
@@ -53,7 +49,7 @@ async def cli(engine: AsyncEngine, tmp_path: Path, *args: str) -> tuple[int, str
 async def test_connect_then_sync_prints_the_books_as_json(
     engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession], fake: FakeRegos, tmp_path: Path
 ) -> None:
-    company_id = await create_company(session_factory)
+    company_id = (await create_company(session_factory)).id
 
     code, out, err = await cli(
         engine, tmp_path, "regos", "connect", "--company", str(company_id), "--key", "f" * 32,

@@ -3,8 +3,6 @@ from stocks (an owner's existing branch adopted, an owner's name kept); REGOS us
 
 from __future__ import annotations
 
-import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +15,8 @@ from sandbox.regos import FakeRegos
 from services.errors import NotFound
 from services.regos import RateLimit
 from services.sync import (
-    ConnectProblem,
     RegosNotConnected,
+    RegosProblem,
     SyncOptions,
     connect_company,
     disconnect,
@@ -28,7 +26,8 @@ from services.sync import (
     shared_bucket,
     sync_company,
 )
-from tests.test_sync_helpers import BOX, START, client_factory, connect, create_company, fast_client, read_books
+from tests.helpers import FakeRegosFactory, create_company, free_port
+from tests.sync_support import BOX, START, client_factory, connect, fast_client, read_books
 
 BAD_KEY = "0" * 32
 DENIED_KEY = "d" * 32
@@ -36,13 +35,11 @@ NO_SALES_KEY = "e" * 32
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeRegos]:
-    server = FakeRegos(seed=31, start_date=START, days=3, receipts_per_day=30, rate_limit=False)
+async def fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
+    server = await start_fake_regos(seed=31, start_date=START, days=3, receipts_per_day=30, rate_limit=False)
     server.add_key(DENIED_KEY, denied_methods=["Stock/Get"])
     server.add_key(NO_SALES_KEY, denied_methods=["DocCheque/Get"])
-    await server.start()
-    yield server
-    await server.stop()
+    return server
 
 
 async def try_connect(
@@ -65,7 +62,7 @@ async def connection_rows(session_factory: async_sessionmaker[AsyncSession]) -> 
 async def test_good_key_stores_the_connection_and_makes_branches(
     session_factory: async_sessionmaker[AsyncSession], fake: FakeRegos
 ) -> None:
-    company_id = await create_company(session_factory)
+    company_id = (await create_company(session_factory)).id
     # The owner made one branch before connecting; REGOS calls that stock "Chilonzor filiali".
     async with session_factory.begin() as session:
         session.add(Branch(company_id=company_id, name="Chilonzor"))
@@ -99,22 +96,22 @@ async def test_good_key_stores_the_connection_and_makes_branches(
 @pytest.mark.parametrize(
     ("key", "problem", "method", "code"),
     [
-        (BAD_KEY, ConnectProblem.KEY_REJECTED, "CurrentTimeStamp/Get", 9002),
-        (DENIED_KEY, ConnectProblem.NO_RIGHTS, "Stock/Get", 1007),
-        (NO_SALES_KEY, ConnectProblem.NO_RIGHTS, "DocCheque/Get", 1007),
-        ("two words", ConnectProblem.KEY_MALFORMED, None, None),
-        ("   ", ConnectProblem.KEY_MALFORMED, None, None),
+        (BAD_KEY, RegosProblem.KEY_REJECTED, "CurrentTimeStamp/Get", 9002),
+        (DENIED_KEY, RegosProblem.NO_RIGHTS, "Stock/Get", 1007),
+        (NO_SALES_KEY, RegosProblem.NO_RIGHTS, "DocCheque/Get", 1007),
+        ("two words", RegosProblem.KEY_MALFORMED, None, None),
+        ("   ", RegosProblem.KEY_MALFORMED, None, None),
     ],
 )
 async def test_a_key_that_cannot_be_used_changes_nothing(
     session_factory: async_sessionmaker[AsyncSession],
     fake: FakeRegos,
     key: str,
-    problem: ConnectProblem,
+    problem: RegosProblem,
     method: str | None,
     code: int | None,
 ) -> None:
-    company_id = await create_company(session_factory)
+    company_id = (await create_company(session_factory)).id
     outcome = await try_connect(session_factory, company_id, key, fake.gateway_url)
     assert (outcome.ok, outcome.problem, outcome.failed_method, outcome.error_code) == (  # type: ignore[attr-defined]
         False, problem, method, code
@@ -125,19 +122,17 @@ async def test_a_key_that_cannot_be_used_changes_nothing(
 
 
 async def test_unreachable_gateway(session_factory: async_sessionmaker[AsyncSession]) -> None:
-    company_id = await create_company(session_factory)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # closed again: nothing listens there
+    company_id = (await create_company(session_factory)).id
+    port = free_port()  # closed again: nothing listens there
     outcome = await try_connect(session_factory, company_id, "a" * 32, f"http://127.0.0.1:{port}/gateway/out")
-    assert outcome.problem is ConnectProblem.UNREACHABLE  # type: ignore[attr-defined]
+    assert outcome.problem is RegosProblem.UNREACHABLE  # type: ignore[attr-defined]
     assert await connection_rows(session_factory) == []
 
 
 async def test_owner_names_and_employee_mappings_survive_syncs(
     session_factory: async_sessionmaker[AsyncSession], fake: FakeRegos, tmp_path: Path
 ) -> None:
-    company_id = await create_company(session_factory)
+    company_id = (await create_company(session_factory)).id
     await connect(session_factory, fake, company_id)
     async with session_factory() as session:
         branch = (await session.execute(select(Branch).where(Branch.regos_stock_id == 2))).scalar_one()
@@ -167,7 +162,7 @@ async def test_owner_names_and_employee_mappings_survive_syncs(
 async def test_clients_of_one_key_share_one_rate_limit(
     session_factory: async_sessionmaker[AsyncSession], fake: FakeRegos
 ) -> None:
-    company_id = await create_company(session_factory)
+    company_id = (await create_company(session_factory)).id
     async with session_factory() as session:
         with pytest.raises(RegosNotConnected):
             await get_client(session, company_id, BOX)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +29,7 @@ from db.regos_data import (
 )
 from sandbox.regos import FakeRegos
 from services.sync import (
-    ConnectProblem,
+    RegosProblem,
     SyncOptions,
     SyncProgress,
     archive_path,
@@ -40,12 +39,12 @@ from services.sync import (
     sync_company,
 )
 from services.sync.locks import DAY_JOB
-from tests.test_sync_helpers import (
+from tests.helpers import FakeRegosFactory, create_company
+from tests.sync_support import (
     START,
     TamperingTransport,
     assert_books_match,
     connect,
-    create_company,
     days_from,
     fast_client,
     generated_receipts,
@@ -57,16 +56,13 @@ DAYS = days_from(START + timedelta(days=3), 3)  # Thu..Sat: weekday rhythm, a we
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeRegos]:
-    server = FakeRegos(seed=11, start_date=START, days=10, receipts_per_day=40, rate_limit=False)
-    await server.start()
-    yield server
-    await server.stop()
+async def fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
+    return await start_fake_regos(seed=11, start_date=START, days=10, receipts_per_day=40, rate_limit=False)
 
 
 @pytest.fixture
 async def company(session_factory: async_sessionmaker[AsyncSession], fake: FakeRegos) -> int:
-    company_id = await create_company(session_factory)
+    company_id = (await create_company(session_factory)).id
     await connect(session_factory, fake, company_id)
     return company_id
 
@@ -293,7 +289,7 @@ async def test_regos_down_is_reported_and_the_next_run_catches_up(
     fake.set_down(True)
     result = await run_sync(session_factory, fake, company, DAYS, tmp_path)
     assert result.status == "failed" and result.failure is not None
-    assert result.failure.problem is ConnectProblem.UNREACHABLE and result.failure.http_status == 503
+    assert result.failure.problem is RegosProblem.UNREACHABLE and result.failure.http_status == 503
     async with session_factory() as session:
         connection = (await session.execute(select(RegosConnection))).scalar_one()
         assert connection.status == "failing" and "unreachable" in (connection.last_error or "")

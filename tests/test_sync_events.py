@@ -13,11 +13,11 @@ from aiohttp import web
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.background import BackgroundTasks
 from db.regos_data import Receipt, ReceiptLine, RegosConnection, RegosEvent
 from sandbox.regos import FakeRegos
 from services.sync import (
     SyncOptions,
-    drain_background_tasks,
     handle_webhook,
     process_event,
     process_pending_events,
@@ -25,12 +25,12 @@ from services.sync import (
     replay_events,
     sync_company,
 )
-from tests.test_sync_helpers import (
+from tests.helpers import FakeRegosFactory, create_company
+from tests.sync_support import (
     BOX,
     START,
     assert_books_match,
     connect,
-    create_company,
     fast_client,
     generated_receipts,
     read_books,
@@ -38,21 +38,19 @@ from tests.test_sync_helpers import (
 )
 
 DAY = START + timedelta(days=2)
+BACKGROUND = BackgroundTasks()  # the app's spawn(), as the bot hands it to handle_webhook
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeRegos]:
-    server = FakeRegos(
+async def fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
+    return await start_fake_regos(
         seed=21, start_date=START, days=5, receipts_per_day=25, rate_limit=False, webhook_retry_delay=0.05
     )
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
 async def company(session_factory: async_sessionmaker[AsyncSession], fake: FakeRegos, tmp_path: Path) -> int:
-    company_id = await create_company(session_factory)
+    company_id = (await create_company(session_factory)).id
     await connect(session_factory, fake, company_id)
     # The day is synced first, so an event changes an existing picture.
     client = fast_client(fake)
@@ -80,7 +78,7 @@ async def endpoint(
 
     async def receive(request: web.Request) -> web.Response:
         ack = await handle_webhook(
-            session_factory, request.match_info["secret"], await request.read(), BOX,
+            session_factory, request.match_info["secret"], await request.read(), BOX, spawn=BACKGROUND.spawn,
             header_integration_id=request.headers.get("connected-integration-id"),
         )
         answers.append(ack.status)
@@ -101,7 +99,7 @@ async def endpoint(
 
 async def deliver_all(fake: FakeRegos) -> None:
     await fake.flush_webhooks()
-    await drain_background_tasks()
+    await BACKGROUND.drain()
 
 
 @pytest.mark.parametrize("wrapped", [False, True])

@@ -8,7 +8,10 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import db.models
-import db.regos_data  # noqa: F401
+import db.outbox
+import db.payroll
+import db.regos_data
+import db.sms  # noqa: F401
 from db.base import Base
 
 target_metadata = Base.metadata

@@ -108,3 +108,13 @@ PARTNERS = [
     "Fayz Distribyutsiya",
     "Ipak Yo'li Trade",
 ]
+
+# Items delete-marked in REGOS that may still have stock on hand: (name, ITEM_GROUPS index, price in so'm).
+DELETED_ITEMS = [
+    ("Mosh 5 kg", 5, 65_000),
+    ("Guruch Lazer 25 kg", 5, 420_000),
+    ("Limonad Sayxun 0.5L", 4, 4_500),
+    ("Shokolad Alpen Gold 90 g", 6, 14_000),
+    ("Kir yuvish kukuni Tide 3 kg", 7, 98_000),
+    ("Sut Musaffo 2L", 1, 21_000),
+]

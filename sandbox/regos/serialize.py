@@ -4,6 +4,7 @@ writes ``Decimal`` as exact JSON numbers (``12500.00``), like REGOS, without pas
 from __future__ import annotations
 
 import json
+import math
 import re
 from decimal import Decimal
 from typing import Any
@@ -45,9 +46,9 @@ class RegosSerializer:
     def __init__(self, generator: RegosDataGenerator) -> None:
         self.gen = generator
         self._version = -1
-        self._cache: dict[tuple[str, int], dict[str, Any]] = {}
+        self._cache: dict[tuple[str, object], dict[str, Any]] = {}
 
-    def _cached(self, kind: str, key: int, build: Any) -> dict[str, Any]:
+    def _cached(self, kind: str, key: object, build: Any) -> dict[str, Any]:
         if self._version != self.gen.version:
             self._cache.clear()
             self._version = self.gen.version
@@ -95,21 +96,24 @@ class RegosSerializer:
             },
         )
 
-    def operating_cash(self, till_id: int) -> dict[str, Any]:
+    def operating_cash(self, till_id: int, horizon: float = math.inf) -> dict[str, Any]:
+        """The till as REGOS shows it at ``horizon``: in the branch it stands in then."""
         till = self.gen.tills[till_id - 1]
+        stock_id = self.gen.till_stock_at(till_id, horizon)
+        last_update = self.gen.till_last_update(till_id, horizon)
         return self._cached(
             "till",
-            till_id,
+            (till_id, stock_id, last_update),
             lambda: {
                 "id": till.id,
-                "stock": self.stock(self.gen.stocks[till.stock_id - 1]),
+                "stock": self.stock(self.gen.stocks[stock_id - 1]),
                 "key": till.key,
                 "price_type": {"id": 1, "name": "Chakana narx"},
                 "description": f"Kassa {till.index + 1}",
                 "virtual": False,
                 "auto_close": False,
                 "max_cheque_quantity_in_session": 0,
-                "last_update": self.gen.users[0].last_update,
+                "last_update": last_update,
             },
         )
 
@@ -170,7 +174,7 @@ class RegosSerializer:
                 "country": {"id": 1, "name": "O'zbekiston"},
                 "icps": f"0{item.group_id:02d}{item.code:011d}",
                 "type": "Item",
-                "deleted_mark": False,
+                "deleted_mark": item.deleted_mark,
                 "image_url": None,
                 "min_quantity": item.min_quantity,
                 "last_update": item.last_update,

@@ -15,15 +15,17 @@ from .client import (
     RegosResponse,
     RetryPolicy,
 )
-from .connection import ConnectionCheck, ConnectionProblem, check_connection
+from .connection import ConnectionCheck, check_connection
 from .enums import AgregateStatus, DocChequeStatus, ItemType, RegosEnum, SortDirection, VatCalculationType, parse_enum
 from .errors import (
+    IncompleteListingError,
     RegosAuthError,
     RegosBadRequestError,
     RegosError,
     RegosMalformedResponseError,
     RegosNoRightsError,
     RegosNotFoundError,
+    RegosProblem,
     RegosRateLimitError,
     RegosUnknownError,
     RegosUnreachableError,
@@ -68,7 +70,6 @@ __all__ = [
     "ChequeItemOperation",
     "ChequePaymentOperation",
     "ConnectionCheck",
-    "ConnectionProblem",
     "DocCashSession",
     "DocCheque",
     "DocChequeShort",
@@ -78,6 +79,7 @@ __all__ = [
     "EventItem",
     "EventPage",
     "Firm",
+    "IncompleteListingError",
     "Item",
     "ItemExt",
     "ItemQuantity",
@@ -101,6 +103,7 @@ __all__ = [
     "RegosMalformedResponseError",
     "RegosNoRightsError",
     "RegosNotFoundError",
+    "RegosProblem",
     "RegosRateLimitError",
     "RegosResponse",
     "RegosUnknownError",

@@ -4,31 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from .client import RegosClient
-from .errors import (
-    RegosAuthError,
-    RegosError,
-    RegosMalformedResponseError,
-    RegosNoRightsError,
-    RegosNotFoundError,
-    RegosRateLimitError,
-    RegosUnreachableError,
-)
+from .errors import TIME_METHOD, RegosError, RegosProblem
 from .models import Stock
 
-TIME_METHOD = "CurrentTimeStamp/Get"
 STOCK_METHOD = "Stock/Get"
-
-
-class ConnectionProblem(StrEnum):
-    KEY_REJECTED = "key_rejected"
-    NO_RIGHTS = "no_rights"
-    UNREACHABLE = "unreachable"
-    RATE_LIMITED = "rate_limited"
-    BAD_RESPONSE = "bad_response"
-    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -39,27 +20,10 @@ class ConnectionCheck:
     server_time: datetime | None = None
     stocks: list[Stock] = field(default_factory=list)
     failed_method: str | None = None
-    problem: ConnectionProblem | None = None
+    problem: RegosProblem | None = None
     error_code: int | None = None
     http_status: int | None = None
     description: str | None = None
-
-
-def _problem_for(error: RegosError, method: str) -> ConnectionProblem:
-    if isinstance(error, RegosAuthError):
-        return ConnectionProblem.KEY_REJECTED
-    if isinstance(error, RegosNoRightsError):
-        return ConnectionProblem.NO_RIGHTS
-    if isinstance(error, RegosNotFoundError) and method == TIME_METHOD:
-        # CurrentTimeStamp/Get exists everywhere, so a 404 on it means the gateway does not know the key.
-        return ConnectionProblem.KEY_REJECTED
-    if isinstance(error, RegosUnreachableError):
-        return ConnectionProblem.UNREACHABLE
-    if isinstance(error, RegosRateLimitError):
-        return ConnectionProblem.RATE_LIMITED
-    if isinstance(error, RegosMalformedResponseError):
-        return ConnectionProblem.BAD_RESPONSE
-    return ConnectionProblem.UNKNOWN
 
 
 def _failure(error: RegosError, method: str, server_time: datetime | None = None) -> ConnectionCheck:
@@ -67,7 +31,7 @@ def _failure(error: RegosError, method: str, server_time: datetime | None = None
         ok=False,
         server_time=server_time,
         failed_method=method,
-        problem=_problem_for(error, method),
+        problem=RegosProblem.from_error(error),
         error_code=error.code,
         http_status=error.http_status,
         description=error.description,

@@ -6,6 +6,8 @@ The codes below are the documented ones (docs.regos.uz errors page); anything el
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 # Documented REGOS error codes that the client treats specially.
 REQUIRED_FIELD_MISSING = 1002
 INSUFFICIENT_PRIVILEGES = 1007
@@ -121,6 +123,10 @@ class RegosUnknownError(RegosError):
     """Any other REGOS error code, or an unexpected HTTP status."""
 
 
+class IncompleteListingError(RegosMalformedResponseError):
+    """REGOS kept answering a listing with fewer rows than its own ``total``."""
+
+
 def error_class_for_code(code: int | None) -> type[RegosError]:
     if code is None:
         return RegosUnknownError
@@ -140,3 +146,35 @@ def error_class_for_code(code: int | None) -> type[RegosError]:
 def error_from_code(code: int | None, description: str, method: str, **kwargs: int | None) -> RegosError:
     cls = error_class_for_code(code)
     return cls(code, description, method, **kwargs)  # type: ignore[arg-type]
+
+
+TIME_METHOD = "CurrentTimeStamp/Get"
+
+
+class RegosProblem(StrEnum):
+    """Why REGOS could not be used (a pasted key, a connection check, a sync): one i18n message each."""
+
+    KEY_MALFORMED = "key_malformed"  # not even sent: the pasted text cannot be a key
+    KEY_REJECTED = "key_rejected"
+    NO_RIGHTS = "no_rights"
+    UNREACHABLE = "unreachable"
+    RATE_LIMITED = "rate_limited"
+    BAD_RESPONSE = "bad_response"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def from_error(cls, error: RegosError) -> RegosProblem:
+        if isinstance(error, RegosAuthError):
+            return cls.KEY_REJECTED
+        if isinstance(error, RegosNoRightsError):
+            return cls.NO_RIGHTS
+        if isinstance(error, RegosNotFoundError) and error.method == TIME_METHOD:
+            # CurrentTimeStamp/Get exists everywhere, so a 404 on it means the gateway does not know the key.
+            return cls.KEY_REJECTED
+        if isinstance(error, RegosUnreachableError):
+            return cls.UNREACHABLE
+        if isinstance(error, RegosRateLimitError):
+            return cls.RATE_LIMITED
+        if isinstance(error, RegosMalformedResponseError):
+            return cls.BAD_RESPONSE
+        return cls.UNKNOWN

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
 from .enums import AgregateStatus, DocChequeStatus, ItemType, VatCalculationType
+from .envelope import RegosResponse
 from .parsing import to_decimal, to_optional_decimal, to_optional_utc_datetime, to_utc_datetime
 
 Money = Annotated[Decimal, BeforeValidator(to_decimal)]
@@ -422,11 +423,13 @@ class RecordProblem:
 
 @dataclass
 class RecordBatch(Generic[RecordT]):
-    """Parsed records of one call (or of a whole paging run) and how many were skipped."""
+    """Parsed records of one call (or of a whole paging run) and how many were skipped. ``response`` is the raw
+    answer when the batch is one call's (for the archive)."""
 
     items: list[RecordT] = field(default_factory=list)
     skipped: int = 0
     problems: list[RecordProblem] = field(default_factory=list)
+    response: RegosResponse | None = None
 
     def __iter__(self) -> Iterator[RecordT]:
         return iter(self.items)

@@ -4,16 +4,24 @@ REGOS pages with ``limit``/``offset`` in the request and ``next_offset``/``total
 ``next_offset == 0`` means "no more". A loop that trusts the server blindly can run forever on a buggy or
 hostile answer, so ``PagingGuard`` stops on: an empty page, ``next_offset`` 0/None, a ``next_offset`` that does
 not move forward or was seen before, an offset at or past ``total``, or a page cap.
+
+``RecordStream`` is the one paging abstraction: every ``iter_*`` wrapper of the client returns one, and the sync
+tunes it (``with_options``) to archive each raw page, ask for the next page while the caller writes this one, and
+refuse an empty page that ``total`` says is not the end.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, Self, TypeVar
 
 from pydantic import BaseModel
 
+from .envelope import RegosResponse
+from .errors import IncompleteListingError
 from .masking import logger
 from .models import RecordBatch, RecordProblem
 
@@ -31,6 +39,7 @@ class Page(Generic[RecordT]):
     raw_count: int
     skipped: int = 0
     problems: list[RecordProblem] = field(default_factory=list)
+    response: RegosResponse | None = None  # the raw answer (method, request, rows), for the archive
 
 
 class StopReason:
@@ -79,45 +88,124 @@ class PagingGuard:
 
 
 PageFetcher = Callable[[int], Awaitable[Page[RecordT]]]
+PageHook = Callable[[Page[RecordT]], None]
 
 
 class RecordStream(Generic[RecordT]):
     """Lazily fetched pages of one REGOS list.
 
     ``async for record in stream`` yields records; ``stream.pages()`` yields whole pages (useful to checkpoint);
-    ``await stream.collect()`` loads everything. ``skipped``/``problems`` count records that failed validation.
-    A stream can be iterated once.
+    ``await stream.collect()`` loads everything; ``await stream.first_page()`` makes exactly one call.
+    ``skipped``/``problems`` count records that failed validation. A stream can be iterated once.
     """
 
-    def __init__(self, fetch_page: PageFetcher[RecordT], *, start_offset: int = 0, max_pages: int = DEFAULT_MAX_PAGES):
+    def __init__(
+        self,
+        fetch_page: PageFetcher[RecordT],
+        *,
+        method: str = "",
+        start_offset: int = 0,
+        max_pages: int = DEFAULT_MAX_PAGES,
+    ):
+        self.method = method  # the REGOS method it lists, for logs and errors
         self._fetch_page = fetch_page
         self._start_offset = start_offset
         self._guard = PagingGuard(start_offset, max_pages)
         self._started = False
+        self._on_page: PageHook[RecordT] | None = None
+        self._prefetch = False
+        self._empty_page_retries: int | None = None
         self.skipped = 0
         self.problems: list[RecordProblem] = []
-        self.pages_fetched = 0
+        self.pages_fetched = 0  # pages handed over (an empty page asked again is not counted)
+        self.raw_rows = 0
         self.total: int | None = None
+
+    def with_options(
+        self,
+        *,
+        on_page: PageHook[RecordT] | None = None,
+        prefetch: bool = False,
+        empty_page_retries: int | None = None,
+    ) -> Self:
+        """``on_page`` sees every page before it is handed over (say, to archive ``page.response``);
+        ``prefetch`` asks for the next page before handing over this one, so REGOS prepares it while the caller
+        works; ``empty_page_retries``: an empty page while ``total`` says rows remain is asked again that many
+        times, then ``IncompleteListingError`` (by default such a page simply ends the stream)."""
+        self._on_page = on_page
+        self._prefetch = prefetch
+        self._empty_page_retries = empty_page_retries
+        return self
 
     @property
     def stop_reason(self) -> str | None:
         return self._guard.stop_reason
 
-    async def pages(self) -> AsyncIterator[Page[RecordT]]:
+    @property
+    def complete(self) -> bool:
+        """Every row ``total`` announced was handed over (true when REGOS gave no total)."""
+        return self.total is None or self.raw_rows >= self.total
+
+    def _start(self) -> None:
         if self._started:
             raise RuntimeError("a RecordStream can be iterated only once")
         self._started = True
-        offset: int | None = self._start_offset
-        while offset is not None:
-            page = await self._fetch_page(offset)
-            self.pages_fetched += 1
-            self.total = page.total if page.total is not None else self.total
-            self.skipped += page.skipped
-            room = 20 - len(self.problems)
-            if room > 0:
-                self.problems.extend(page.problems[:room])
-            offset = self._guard.next_offset(offset, page.raw_count, page.next_offset, page.total)
-            yield page
+
+    def _take(self, page: Page[RecordT]) -> None:
+        self.pages_fetched += 1
+        self.raw_rows += page.raw_count
+        self.skipped += page.skipped
+        room = 20 - len(self.problems)
+        if room > 0:
+            self.problems.extend(page.problems[:room])
+        if self._on_page is not None:
+            self._on_page(page)
+
+    def _ends_too_early(self, page: Page[RecordT], offset: int) -> bool:
+        return page.raw_count == 0 and self.total is not None and offset < self.total
+
+    async def first_page(self) -> Page[RecordT]:
+        """One call at the start offset, whatever ``next_offset`` says (a lookup by ids or uuids)."""
+        self._start()
+        page = await self._fetch_page(self._start_offset)
+        self.total = page.total if page.total is not None else self.total
+        self._take(page)
+        return page
+
+    async def pages(self) -> AsyncIterator[Page[RecordT]]:
+        self._start()
+        offset = self._start_offset
+        retries = self._empty_page_retries
+        pending: asyncio.Task[Page[RecordT]] | None = None
+        try:
+            while True:
+                page = await (pending if pending is not None else self._fetch_page(offset))
+                pending = None
+                self.total = page.total if page.total is not None else self.total
+                if retries is not None and self._ends_too_early(page, offset):
+                    if retries <= 0:
+                        raise IncompleteListingError(
+                            None, f"empty page at offset {offset} of {self.total}", self.method
+                        )
+                    retries -= 1
+                    logger.warning(
+                        "REGOS %s: empty page at offset %d of %d; asking again", self.method, offset, self.total
+                    )
+                    continue
+                retries = self._empty_page_retries
+                next_offset = self._guard.next_offset(offset, page.raw_count, page.next_offset, page.total)
+                if next_offset is not None and self._prefetch:
+                    pending = asyncio.ensure_future(self._fetch_page(next_offset))
+                self._take(page)
+                yield page
+                if next_offset is None:
+                    return
+                offset = next_offset
+        finally:
+            if pending is not None:
+                pending.cancel()
+                with contextlib.suppress(BaseException):  # its outcome no longer matters; just collect it
+                    await pending
 
     async def __aiter__(self) -> AsyncIterator[RecordT]:
         async for page in self.pages():

@@ -119,6 +119,16 @@ def to_optional_utc_datetime(value: Any) -> datetime | None:
     return to_utc_datetime(value)
 
 
+def optional_int(value: Any) -> int | None:
+    """An integer field of an answer, or ``None`` when it is missing or not a number (a bool is not one)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def to_unix(value: datetime | int) -> int:
     """Unix seconds for a request filter. Naive datetimes are refused: a wrong zone shifts a whole day by 5 h."""
     if isinstance(value, bool):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .parsing import loads, to_optional_utc_datetime
+from .parsing import loads, optional_int, to_optional_utc_datetime
 
 WRAPPER_ACTION = "HandleWebhook"
 
@@ -74,13 +74,7 @@ def _as_mapping(payload: bytes | str | Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _entity_id(data: Mapping[str, Any]) -> int | None:
-    value = data.get("id")
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return optional_int(data.get("id"))
 
 
 def parse_webhook_event(

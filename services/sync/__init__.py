@@ -9,19 +9,21 @@ What the bot calls:
   trigger="manual"|"schedule", secret_box=..., on_progress=callback)`` → ``SyncResult`` (per-day results,
   reconciliation, ``failure`` when REGOS could not be reached; the connection's ``status``/``last_error`` are
   updated too). ``on_progress`` receives ``SyncProgress`` after every page.
-- The webhook endpoint: ``handle_webhook(session_factory, secret, body, secret_box)`` → ``WebhookAck``
+- The webhook endpoint: ``handle_webhook(session_factory, secret, body, secret_box, spawn=app.spawn)`` → ``WebhookAck``
   (answer 200 for ``accepted``/``duplicate``); ``replay_events`` and ``process_pending_events`` for the scheduler.
 - The scheduler: ``due_syncs(now, company.timezone, connection.settings)`` names the runs due (hourly for today,
   the final pass for yesterday after 00:30 local) with a ``(job, period)`` for its ``JobClaim``.
 - Reports: ``day_books(session, company_id, date_from, date_to)`` → ``list[DayBook]`` (``books_to_json``).
 """
 
+from db.regos_data import ConnectionStatus, SyncRunStatus, SyncTrigger
+from services.regos import IncompleteListingError, RegosProblem
+
 from .aggregates import DayFigures, Figures, ReconciliationOutcome, compute_day, rebuild_day
 from .archive import DEFAULT_ARCHIVE_DIR, DEFAULT_RETENTION_DAYS, archive_path, prune_archive, read_archive
 from .books import BranchBook, DayBook, ItemSales, amount_text, books_to_json, day_books, item_sales
 from .connection import (
     ConnectOutcome,
-    ConnectProblem,
     EmployeeMapping,
     RegosNotConnected,
     connect_company,
@@ -32,37 +34,32 @@ from .connection import (
     rename_branch,
     shared_bucket,
 )
-from .engine import (
-    DaySyncResult,
-    IncompleteListingError,
-    SyncFailure,
-    SyncOptions,
-    SyncProgress,
-    SyncResult,
-    sync_company,
-)
+from .engine import sync_company
 from .events import (
+    AckStatus,
     EventOutcome,
     RecordedEvent,
     ReplayResult,
     WebhookAck,
-    drain_background_tasks,
     handle_webhook,
     process_event,
     process_pending_events,
     record_event,
     replay_events,
 )
+from .results import DayStatus, DaySyncResult, SyncFailure, SyncOptions, SyncProgress, SyncResult
 from .schedule import DueSync, due_syncs
 
 __all__ = [
     "DEFAULT_ARCHIVE_DIR",
     "DEFAULT_RETENTION_DAYS",
+    "AckStatus",
     "BranchBook",
     "ConnectOutcome",
-    "ConnectProblem",
+    "ConnectionStatus",
     "DayBook",
     "DayFigures",
+    "DayStatus",
     "DaySyncResult",
     "DueSync",
     "EmployeeMapping",
@@ -73,11 +70,14 @@ __all__ = [
     "ReconciliationOutcome",
     "RecordedEvent",
     "RegosNotConnected",
+    "RegosProblem",
     "ReplayResult",
     "SyncFailure",
     "SyncOptions",
     "SyncProgress",
     "SyncResult",
+    "SyncRunStatus",
+    "SyncTrigger",
     "WebhookAck",
     "amount_text",
     "archive_path",
@@ -86,7 +86,6 @@ __all__ = [
     "connect_company",
     "day_books",
     "disconnect",
-    "drain_background_tasks",
     "due_syncs",
     "get_client",
     "get_connection",

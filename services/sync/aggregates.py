@@ -26,11 +26,11 @@ from db.regos_data import (
     Receipt,
     ReceiptPayment,
     Reconciliation,
+    SalesRole,
     WholesaleDoc,
+    WholesaleKind,
 )
 from services.regos import DocChequeStatus, RetailReportCounts, RetailReportPayment
-
-from .wholesale import KIND_RETURN
 
 ZERO = Decimal("0.00")
 CLOSED = DocChequeStatus.Closed.value
@@ -111,7 +111,7 @@ async def compute_day(session: AsyncSession, company_id: int, day: date) -> DayF
     )
     for branch_id, kind, amount in wholesale.all():
         branch = figures.branches.setdefault(branch_id, Figures())
-        if kind == KIND_RETURN:
+        if kind == WholesaleKind.RETURN:
             branch.wholesale_returns += Decimal(amount)
         else:
             branch.wholesale_sales += Decimal(amount)
@@ -147,7 +147,7 @@ async def rebuild_day(session: AsyncSession, company_id: int, day: date) -> DayF
             "receipts": f.receipts, "retail_gross": f.retail_gross, "retail_returns": f.retail_returns,
             "retail_net": f.retail_net,
         }
-        for role, people in (("seller", figures.sellers), ("cashier", figures.cashiers))
+        for role, people in ((SalesRole.SELLER, figures.sellers), (SalesRole.CASHIER, figures.cashiers))
         for user_id, f in people.items()
     ]
     if employee_rows:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from db.base import utcnow
+from services.regos import Page, RegosResponse
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,18 @@ class DayArchive:
         stream = self._open()
         stream.write(("" if self._count == 0 else ",\n") + encode_json(entry))
         self._count += 1
+
+    def add_response(self, response: RegosResponse | None) -> None:
+        """One raw answer as REGOS gave it, with the request that asked for it."""
+        if response is not None:
+            self.add(
+                response.method, response.request, response.result,
+                next_offset=response.next_offset, total=response.total,
+            )
+
+    def add_page(self, page: Page[Any]) -> None:
+        """``RecordStream.with_options(on_page=archive.add_page)``: every raw page of a listing."""
+        self.add_response(page.response)
 
     def commit(self) -> Path:
         stream = self._open()

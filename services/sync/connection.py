@@ -16,7 +16,6 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
 from typing import Any
 
 import httpx
@@ -25,22 +24,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
 from db.models import Branch, Company, Employee
-from db.regos_data import RegosConnection
+from db.regos_data import AuthMode, ConnectionStatus, RegosConnection
 from services import audit
 from services.crypto import SecretBox
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.regos import (
     DEFAULT_GATEWAY_URL,
-    ConnectionProblem,
     OAuthCredentials,
     RateLimit,
-    RegosAuthError,
     RegosClient,
     RegosError,
-    RegosMalformedResponseError,
-    RegosNoRightsError,
-    RegosRateLimitError,
-    RegosUnreachableError,
+    RegosProblem,
     RetryPolicy,
     TokenBucket,
     check_connection,
@@ -62,39 +56,9 @@ SETTING_ARCHIVE_RETENTION_DAYS = "archive_retention_days"
 SETTING_EVENT_CURSOR = "event_cursor"  # last Event/Get id replayed
 SETTING_TOKEN_URL = "token_url"  # marketplace mode only
 
-STATUS_OK = "ok"
-STATUS_FAILING = "failing"
-STATUS_REVOKED = "revoked"
-
-
-class ConnectProblem(StrEnum):
-    """What went wrong, for the bot to explain (one i18n message each)."""
-
-    KEY_MALFORMED = "key_malformed"
-    KEY_REJECTED = "key_rejected"
-    NO_RIGHTS = "no_rights"
-    UNREACHABLE = "unreachable"
-    RATE_LIMITED = "rate_limited"
-    BAD_RESPONSE = "bad_response"
-    UNKNOWN = "unknown"
-
-    @classmethod
-    def from_check(cls, problem: ConnectionProblem | None) -> ConnectProblem:
-        return cls(problem.value) if problem is not None else cls.UNKNOWN
-
-    @classmethod
-    def from_error(cls, error: RegosError) -> ConnectProblem:
-        if isinstance(error, RegosAuthError):
-            return cls.KEY_REJECTED
-        if isinstance(error, RegosNoRightsError):
-            return cls.NO_RIGHTS
-        if isinstance(error, RegosUnreachableError):
-            return cls.UNREACHABLE
-        if isinstance(error, RegosRateLimitError):
-            return cls.RATE_LIMITED
-        if isinstance(error, RegosMalformedResponseError):
-            return cls.BAD_RESPONSE
-        return cls.UNKNOWN
+# The names bot/jobs/regos_sync.py imports (new code: ConnectionStatus); drop once it uses the enum.
+STATUS_OK = ConnectionStatus.OK
+STATUS_FAILING = ConnectionStatus.FAILING
 
 
 class RegosNotConnected(DomainError):
@@ -113,7 +77,7 @@ class ConnectOutcome:
     employees_found: int = 0
     employees_created: int = 0
     key_prefix: str | None = None
-    problem: ConnectProblem | None = None
+    problem: RegosProblem | None = None
     failed_method: str | None = None
     error_code: int | None = None
     http_status: int | None = None
@@ -124,7 +88,7 @@ class ConnectOutcome:
         return cls(
             ok=False,
             key_prefix=key_prefix,
-            problem=ConnectProblem.from_error(error),
+            problem=RegosProblem.from_error(error),
             failed_method=error.method,
             error_code=error.code,
             http_status=error.http_status,
@@ -206,7 +170,7 @@ async def connect_company(
         raise NotFound()
     key = normalize_key(integration_key)
     if key is None:
-        return ConnectOutcome(ok=False, problem=ConnectProblem.KEY_MALFORMED)
+        return ConnectOutcome(ok=False, problem=RegosProblem.KEY_MALFORMED)
     prefix = key[:KEY_PREFIX_LENGTH]
     async with client_factory(key, gateway_url.rstrip("/")) as client:
         check = await check_connection(client)
@@ -215,7 +179,7 @@ async def connect_company(
             return ConnectOutcome(
                 ok=False,
                 key_prefix=prefix,
-                problem=ConnectProblem.from_check(check.problem),
+                problem=check.problem or RegosProblem.UNKNOWN,
                 failed_method=check.failed_method,
                 error_code=check.error_code,
                 http_status=check.http_status,
@@ -226,11 +190,7 @@ async def connect_company(
             users = (await client.iter_users().collect()).items
             # The sync lives on receipts: make sure the key may read them before we call it connected.
             now = utcnow()
-            await client.call(
-                "DocCheque/Get",
-                {"start_date": int((now - timedelta(hours=1)).timestamp()), "end_date": int(now.timestamp()),
-                 "limit": 1, "offset": 0},
-            )
+            await client.iter_doc_cheques(now - timedelta(hours=1), now, page_size=1).first_page()
         except RegosError as error:
             logger.info("REGOS connect for company %s failed at %s: %s", company_id, error.method, error)
             return ConnectOutcome.failure(error, prefix)
@@ -251,8 +211,8 @@ async def connect_company(
     connection.gateway_url = gateway_url.rstrip("/")
     connection.key_encrypted = secret_box.encrypt(key)
     connection.key_prefix = prefix
-    connection.auth_mode = "local"
-    connection.status = STATUS_OK
+    connection.auth_mode = AuthMode.LOCAL
+    connection.status = ConnectionStatus.OK
     connection.last_error = None
     connection.last_checked_at = now
     connection.last_success_at = now
@@ -312,7 +272,7 @@ async def get_client(
     key = secret_box.decrypt(connection.key_encrypted)
     limits = rate_limit or _rate_limit_from(connection.settings)
     oauth = None
-    if connection.auth_mode == "marketplace" and connection.client_id and connection.client_secret_encrypted:
+    if connection.auth_mode == AuthMode.MARKETPLACE and connection.client_id and connection.client_secret_encrypted:
         settings = connection.settings or {}
         oauth = OAuthCredentials(
             connection.client_id,
@@ -341,19 +301,19 @@ async def mark_connection_ok(session: AsyncSession, company_id: int) -> None:
     await session.execute(
         update(RegosConnection)
         .where(RegosConnection.company_id == company_id)
-        .values(status=STATUS_OK, last_error=None, last_checked_at=now, last_success_at=now)
+        .values(status=ConnectionStatus.OK, last_error=None, last_checked_at=now, last_success_at=now)
     )
 
 
 async def mark_connection_failing(
-    session: AsyncSession, company_id: int, problem: ConnectProblem, description: str
+    session: AsyncSession, company_id: int, problem: RegosProblem, description: str
 ) -> None:
     """Record why REGOS could not be used, so the owner can be told (``status``/``last_error``)."""
     await session.execute(
         update(RegosConnection)
         .where(RegosConnection.company_id == company_id)
         .values(
-            status=STATUS_REVOKED if problem is ConnectProblem.KEY_REJECTED else STATUS_FAILING,
+            status=ConnectionStatus.REVOKED if problem is RegosProblem.KEY_REJECTED else ConnectionStatus.FAILING,
             last_error=f"{problem.value}: {description}"[:2000],
             last_checked_at=utcnow(),
         )

@@ -8,18 +8,19 @@ nothing). It must answer 200 quickly, so the work is split:
 - ``process_event`` (in the background): fetch the entity the event names and upsert it —
   ``DocChequeClosed``/``DocChequeCanceled`` → the receipt with its lines and payments, ``DocWholeSale*`` /
   ``DocWholeSaleReturn*`` → the document — then rebuild that day's aggregates;
-- ``handle_webhook`` does both: records, commits, and starts processing as a background task;
+- ``handle_webhook`` does both: records, commits, and hands processing to the app's ``spawn`` (the app owns the
+  task and awaits it on shutdown);
 - ``replay_events`` reads ``Event/Get`` from the last event seen, to catch up on deliveries that never came.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, update
@@ -28,19 +29,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
 from db.models import Company
-from db.regos_data import RegosConnection, RegosEvent, WholesaleDoc
+from db.regos_data import RegosConnection, RegosEvent, WholesaleDoc, WholesaleKind
+from services.background import Spawn
 from services.crypto import SecretBox
 from services.regos import (
-    DocCheque,
     DocWholeSale,
-    DocWholeSaleReturn,
     RegosClient,
     RegosError,
     RegosNotFoundError,
     WebhookEvent,
     WebhookPayloadError,
     business_day,
-    parse_records,
     parse_webhook_event,
 )
 from services.regos.webhooks import RECEIPT_ACTIONS, WHOLESALE_ACTIONS, WHOLESALE_RETURN_ACTIONS
@@ -51,13 +50,12 @@ from .connection import SETTING_EVENT_CURSOR, SETTING_RECEIPT_DETAILS, get_clien
 from .locks import dialect_name, lock_day_for_write
 from .receipts import BranchResolver, ReceiptImporter
 from .reference import payment_type_names
-from .wholesale import KIND_RETURN, KIND_SALE, store_wholesale
+from .wholesale import store_wholesale
 
 logger = logging.getLogger(__name__)
 
 EVENT_RETENTION = timedelta(days=7)  # REGOS keeps events for Event/Get this long
 _ERROR_LIMIT = 2000
-_background: set[asyncio.Task[Any]] = set()
 
 
 @dataclass(frozen=True)
@@ -78,12 +76,19 @@ class EventOutcome:
     error: str | None = None
 
 
-@dataclass(frozen=True)
-class WebhookAck:
+class AckStatus(StrEnum):
     """What the HTTP handler answers: ``accepted``/``duplicate`` → 200, ``unknown_secret`` → 404,
     ``bad_request`` → 400."""
 
-    status: str
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    UNKNOWN_SECRET = "unknown_secret"
+    BAD_REQUEST = "bad_request"
+
+
+@dataclass(frozen=True)
+class WebhookAck:
+    status: AckStatus
     event: RecordedEvent | None = None
     detail: str | None = None
 
@@ -157,27 +162,27 @@ async def handle_webhook(
     body: bytes | str | Mapping[str, Any],
     secret_box: SecretBox,
     *,
+    spawn: Spawn | None = None,
     header_integration_id: str | None = None,
-    process_in_background: bool = True,
 ) -> WebhookAck:
-    """Everything the endpoint needs: record (and commit) the event, then process it in a background task."""
+    """Everything the endpoint needs: record (and commit) the event, then process it through `spawn` (in the
+    background: the endpoint answers at once); without a spawner it is processed before returning."""
     async with session_factory() as session:
         try:
             recorded = await record_event(session, secret, body, header_integration_id=header_integration_id)
         except WebhookPayloadError as error:
-            return WebhookAck("bad_request", detail=str(error))
+            return WebhookAck(AckStatus.BAD_REQUEST, detail=str(error))
         if recorded is None:
-            return WebhookAck("unknown_secret")
+            return WebhookAck(AckStatus.UNKNOWN_SECRET)
         await session.commit()
     if recorded.duplicate:
-        return WebhookAck("duplicate", recorded)
-    if process_in_background:
-        task = asyncio.get_running_loop().create_task(
-            _process_quietly(session_factory, recorded.event_row_id, secret_box)
-        )
-        _background.add(task)
-        task.add_done_callback(_background.discard)
-    return WebhookAck("accepted", recorded)
+        return WebhookAck(AckStatus.DUPLICATE, recorded)
+    work = _process_quietly(session_factory, recorded.event_row_id, secret_box)
+    if spawn is None:
+        await work
+    else:
+        spawn(work, name=f"regos-event-{recorded.event_row_id}")
+    return WebhookAck(AckStatus.ACCEPTED, recorded)
 
 
 async def _process_quietly(
@@ -187,12 +192,6 @@ async def _process_quietly(
         await process_event(session_factory, event_row_id, secret_box)
     except Exception:  # a background task has nobody to raise to; the row keeps the error for a retry
         logger.exception("REGOS event %s: processing failed", event_row_id)
-
-
-async def drain_background_tasks() -> None:
-    """Wait for webhook processing started by ``handle_webhook`` (tests, graceful shutdown)."""
-    while _background:
-        await asyncio.gather(*list(_background), return_exceptions=True)
 
 
 async def _mark(
@@ -279,9 +278,7 @@ async def _process_receipt(
     uuid = data.get("uuid")
     if not uuid:
         raise _EntityMissing("event has no receipt uuid")
-    body = {"uuids": [str(uuid)], "limit": 1, "offset": 0}
-    response = await client.call("DocCheque/Get", body)
-    docs = parse_records(DocCheque, response.result)
+    docs = await client.iter_doc_cheques(uuids=[str(uuid)], page_size=1).first_page()
     if not docs.items:
         raise _EntityMissing(f"REGOS returned no receipt {uuid}" + (" (malformed)" if docs.skipped else ""))
     resolver = BranchResolver(company_id)
@@ -309,11 +306,14 @@ async def _process_wholesale(
     if doc_id is None:
         raise _EntityMissing("event has no document id")
     is_return = action in WHOLESALE_RETURN_ACTIONS
-    kind = KIND_RETURN if is_return else KIND_SALE
-    method = "DocWholeSaleReturn/Get" if is_return else "DocWholeSale/Get"
-    model: type[DocWholeSale] = DocWholeSaleReturn if is_return else DocWholeSale
-    response = await client.call(method, {"ids": [int(doc_id)], "limit": 1, "offset": 0})
-    docs = parse_records(model, response.result).items
+    kind = WholesaleKind.RETURN if is_return else WholesaleKind.SALE
+    ids = [int(doc_id)]
+    listing = (
+        client.iter_wholesale_returns(ids=ids, page_size=1)
+        if is_return
+        else client.iter_wholesales(ids=ids, page_size=1)
+    )
+    docs: list[DocWholeSale] = list((await listing.first_page()).items)
     async with session_factory() as session:
         resolver = BranchResolver(company_id)
         await resolver.load(session)
@@ -327,7 +327,7 @@ async def _process_wholesale(
         ).scalar_one_or_none()
     if not docs:
         if existing is None:
-            raise _EntityMissing(f"REGOS returned no {method} {doc_id}")
+            raise _EntityMissing(f"REGOS returned no {listing.method} {doc_id}")
         # Deleted in REGOS: it stops counting.
         async with session_factory.begin() as session:
             await lock_day_for_write(session, company_id, existing)
@@ -455,11 +455,11 @@ async def _save_cursor(session: AsyncSession, company_id: int, cursor: str) -> N
 
 
 __all__ = [
+    "AckStatus",
     "EventOutcome",
     "RecordedEvent",
     "ReplayResult",
     "WebhookAck",
-    "drain_background_tasks",
     "handle_webhook",
     "process_event",
     "process_pending_events",

@@ -21,6 +21,7 @@ import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -33,9 +34,14 @@ from db.regos_data import RegosConnection
 DAY_JOB = "regos-sync-day"
 DEFAULT_STALE_AFTER = timedelta(minutes=10)
 
-CLAIM_RUNNING = "running"
-CLAIM_DONE = "done"
-CLAIM_FAILED = "failed"
+
+
+class ClaimStatus(StrEnum):
+    """``JobClaim.status`` of a day claim."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class ClaimLostError(RuntimeError):
@@ -72,7 +78,7 @@ async def claim_day(
     moment = now or utcnow()
     async with session_factory() as session:
         row = JobClaim(
-            job=DAY_JOB, scope=_scope(company_id), period=day.isoformat(), owner=owner, status=CLAIM_RUNNING,
+            job=DAY_JOB, scope=_scope(company_id), period=day.isoformat(), owner=owner, status=ClaimStatus.RUNNING,
             claimed_at=moment,
         )
         session.add(row)
@@ -90,13 +96,13 @@ async def claim_day(
         ).scalar_one_or_none()
         if existing is None:  # released and deleted between our insert and our read: try once more
             return await claim_day(session_factory, company_id, day, owner, stale_after=stale_after, now=now)
-        if existing.status == CLAIM_RUNNING and existing.claimed_at > moment - stale_after:
+        if existing.status == ClaimStatus.RUNNING and existing.claimed_at > moment - stale_after:
             return None
         # Finished, or its holder went silent: take it over, unless someone else did so first (owner changed).
         taken = await session.execute(
             update(JobClaim)
             .where(JobClaim.id == existing.id, JobClaim.owner == existing.owner, JobClaim.status == existing.status)
-            .values(owner=owner, status=CLAIM_RUNNING, claimed_at=moment, finished_at=None, error=None)
+            .values(owner=owner, status=ClaimStatus.RUNNING, claimed_at=moment, finished_at=None, error=None)
         )
         await session.commit()
         if taken.rowcount != 1:  # type: ignore[attr-defined]
@@ -111,7 +117,7 @@ async def release_day(
         await session.execute(
             update(JobClaim)
             .where(JobClaim.id == claim.claim_id, JobClaim.owner == claim.owner)
-            .values(status=CLAIM_FAILED if error else CLAIM_DONE, finished_at=utcnow(), error=error)
+            .values(status=ClaimStatus.FAILED if error else ClaimStatus.DONE, finished_at=utcnow(), error=error)
         )
         await session.commit()
 

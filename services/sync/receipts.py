@@ -36,12 +36,10 @@ from services.regos import (
     ChequePaymentOperation,
     DocCashSession,
     DocCheque,
-    DocChequeShort,
     DocChequeStatus,
     RecordProblem,
     RegosClient,
     business_day,
-    parse_records,
     to_unix,
 )
 
@@ -284,11 +282,9 @@ class BranchResolver:
                 self.till_by_session[uuid] = int(till_id) if till_id is not None else None
         missing = [u for u in unknown if u not in self.till_by_session]
         if missing:
-            body: dict[str, Any] = {"uuids": missing, "limit": len(missing), "offset": 0}
-            response = await client.call("DocCashSession/Get", body)
-            archive.add("DocCashSession/Get", body, response.result, total=response.total)
-            shifts = parse_records(DocCashSession, response.result).items
-            await self.store_sessions(session_factory, client, shifts)
+            page = await client.iter_cash_sessions(uuids=missing, page_size=len(missing)).first_page()
+            archive.add_page(page)
+            await self.store_sessions(session_factory, client, page.items)
             for uuid in missing:
                 self.till_by_session.setdefault(uuid, None)
         await self.ensure_tills(session_factory, client, {self.till_by_session.get(u) for u in unknown})
@@ -373,13 +369,12 @@ class ReceiptImporter:
     async def _locate_by_short(self, items: list[StagedReceipt], archive: DayArchive) -> None:
         """``DocCheque/GetShort`` names the stock directly; used only when the shift did not lead to one."""
         moments = [int(i.values["occurred_at"].timestamp()) for i in items]
-        body: dict[str, Any] = {
-            "uuids": [i.uuid for i in items], "start_date": min(moments), "end_date": max(moments),
-            "limit": len(items), "offset": 0,
-        }
-        response = await self.client.call("DocCheque/GetShort", body)
-        archive.add("DocCheque/GetShort", body, response.result, total=response.total)
-        shorts = {s.uuid: s for s in parse_records(DocChequeShort, response.result).items}
+        listing = self.client.iter_doc_cheques_short(
+            min(moments), max(moments), uuids=[i.uuid for i in items], page_size=len(items)
+        )
+        page = await listing.first_page()
+        archive.add_page(page)
+        shorts = {s.uuid: s for s in page.items}
         await self.resolver.ensure_tills(
             self.session_factory, self.client, {s.operating_cash_id for s in shorts.values()}
         )
@@ -427,16 +422,13 @@ class ReceiptImporter:
         on_details: Callable[[int], Awaitable[None]] | None,
     ) -> None:
         async with self._detail_slots:
-            body = {"doc_sale_uuid": item.uuid}
-            lines_response = await self.client.call("ChequeItemOperation/Get", body)
-            payments_response = await self.client.call("ChequePaymentOperation/Get", body)
+            lines = await self.client.get_cheque_items(item.uuid)
+            payments = await self.client.get_cheque_payments(item.uuid)
         counts.detail_calls += 2
         if on_details is not None:
             await on_details(counts.detail_calls // 2)
-        archive.add("ChequeItemOperation/Get", body, lines_response.result)
-        archive.add("ChequePaymentOperation/Get", body, payments_response.result)
-        lines = parse_records(ChequeItemOperation, lines_response.result)
-        payments = parse_records(ChequePaymentOperation, payments_response.result)
+        archive.add_response(lines.response)
+        archive.add_response(payments.response)
         counts.invalid += lines.skipped + payments.skipped
         counts.add_problems(lines.problems)
         counts.add_problems(payments.problems)

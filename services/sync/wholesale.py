@@ -13,13 +13,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.regos_data import WholesaleDoc
+from db.regos_data import WholesaleDoc, WholesaleKind
 from services.regos import DocWholeSale, business_day, to_unix
 
 from .receipts import money
-
-KIND_SALE = "sale"
-KIND_RETURN = "return"
 
 
 @dataclass
@@ -52,7 +49,7 @@ def wholesale_values(
 async def store_wholesale(
     session: AsyncSession,
     company_id: int,
-    kind: str,
+    kind: WholesaleKind,
     docs: Sequence[DocWholeSale],
     *,
     timezone: str,
@@ -96,7 +93,7 @@ async def store_wholesale(
 
 
 async def mark_missing_wholesale(
-    session: AsyncSession, company_id: int, kind: str, day: date, listed_ids: Iterable[int]
+    session: AsyncSession, company_id: int, kind: WholesaleKind, day: date, listed_ids: Iterable[int]
 ) -> int:
     """Documents of ``day`` that a complete listing no longer contains were deleted in REGOS."""
     keep = set(listed_ids)

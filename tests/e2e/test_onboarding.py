@@ -2,56 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_session_factory
-from db.models import AuditLog, Company, CompanyTaxRegime, Invite, Membership, User
+from db.models import AuditLog, Branch, Company, CompanyTaxRegime, Invite, Membership, User
 from sandbox.stack import RunningBot
-from sandbox.telegram.client import SandboxClient, SandboxUser
-from tests.e2e.conftest import settle
-
-
-async def _rows(engine: AsyncEngine, statement):  # type: ignore[no-untyped-def]
-    await settle()
-    async with create_session_factory(engine)() as session:
-        return (await session.execute(statement)).all()
-
-
-async def _count(engine: AsyncEngine, model: type) -> int:
-    await settle()
-    async with create_session_factory(engine)() as session:
-        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
-
-
-async def create_company(user: SandboxUser, *, language_button: str = "🇬🇧 English", name: str = "Oila Market",
-                         tin: str = "305123456") -> None:
-    await user.send("/start")
-    await user.expect("Choose your language")
-    await user.press(language_button)
-    await user.expect("not in a company yet")
-    await user.press("Create a company")
-    await user.expect("What is the company called")
-    await user.send(name)
-    await user.expect("TIN")
-    await user.send(tin)
-    await user.expect("time zone")
-    await user.press("Asia/Tashkent")
-    await user.expect("tax regime")
-    await user.press("Turnover tax")
-    await user.expect("is created and you are its owner")
-
-
-async def make_invite(owner: SandboxUser, role_label: str) -> str:
-    await owner.send("/invite")
-    await owner.expect("Which role")
-    await owner.press(role_label)
-    ready = await owner.expect("Send this link")
-    match = re.search(r"start=(inv_[\w-]+)", ready.text)
-    assert match, ready.text
-    return match.group(1)
+from sandbox.telegram.client import SandboxClient
+from tests.e2e.flows import count, create_company, make_invite, rows, settle
 
 
 async def test_create_company_in_english(running_bot: RunningBot, sandbox: SandboxClient,
@@ -85,11 +43,11 @@ async def test_create_company_in_english(running_bot: RunningBot, sandbox: Sandb
     keyboard = await owner.reply_keyboard()
     assert keyboard and ["➕ Invite", "👥 Members"] in keyboard
 
-    companies = await _rows(engine, select(Company.name, Company.tin, Company.timezone))
+    companies = await rows(engine, select(Company.name, Company.tin, Company.timezone))
     assert companies == [("Oila <Market>", "305123456", "Asia/Tashkent")]
-    regimes = await _rows(engine, select(CompanyTaxRegime.regime))
+    regimes = await rows(engine, select(CompanyTaxRegime.regime))
     assert regimes == [("vat",)]
-    members = await _rows(engine, select(Membership.role, User.telegram_id, User.language).join(User))
+    members = await rows(engine, select(Membership.role, User.telegram_id, User.language).join(User))
     assert members == [("owner", owner.id, "en")]
 
 
@@ -146,9 +104,9 @@ async def test_invite_join_role_change_and_refusals(running_bot: RunningBot, san
     answer = await owner.press("Yes, remove")
     assert answer and "at least one owner" in answer["text"]
 
-    roles = dict(await _rows(engine, select(User.first_name, Membership.role).join(User)))
+    roles = dict(await rows(engine, select(User.first_name, Membership.role).join(User)))
     assert roles == {"Dilnoza": "owner", "Malika": "manager"}
-    actions = [row[0] for row in await _rows(engine, select(AuditLog.action).order_by(AuditLog.id))]
+    actions = [row[0] for row in await rows(engine, select(AuditLog.action).order_by(AuditLog.id))]
     assert actions == ["company.created", "invite.created", "invite.redeemed", "member.role_changed"]
 
     # the new manager can invite, but only roles below manager
@@ -165,19 +123,102 @@ async def test_forged_and_foreign_callback_data_change_nothing(running_bot: Runn
     await create_company(second, name="Second", tin="222222222")
     await second.send("/members")
     listing = await second.expect("Members of")
-    foreign_button = listing.inline_keyboard[0][0]["callback_data"]  # e.g. mb:2:open:2:-1
+    foreign_button = listing.inline_keyboard[0][0]["callback_data"]  # mb:<company>:open:<member>::0
+    foreign_company, member_id = foreign_button.split(":")[1], foreign_button.split(":")[3]
 
     # the first owner presses buttons carrying the second company's ids
     await first.send("/members")
     own = await first.expect("Members of")
-    company_id, member_id = foreign_button.split(":")[1], foreign_button.split(":")[3]
-    for forged in (f"mb:{company_id}:rmok:{member_id}:-1", f"mb:1:rmok:{member_id}:-1",
-                   f"mb:1:set:{member_id}:6", "mb:1:zzz:1:-1", "garbage", "iv:1:99:0", f"co:{company_id}"):
+    own_company = own.inline_keyboard[0][0]["callback_data"].split(":")[1]
+    for forged, expected in (
+        (f"mb:{foreign_company}:rmok:{member_id}::0", "made for another company"),
+        (f"mb:{foreign_company}:open:{member_id}::0", "made for another company"),
+        (f"mb:{own_company}:rmok:{member_id}::0", "not in your company"),
+        (f"mb:{own_company}:set:{member_id}:staff:0", "not in your company"),
+        (f"mb:{own_company}:set:{member_id}:emperor:0", "out of date"),
+        (f"mb:{own_company}:zzz:1::0", "out of date"),
+        ("garbage", "out of date"),
+        (f"iv:{own_company}:12345:role:owner:0", "step is over"),  # no invite flow is running
+        (f"iv:{foreign_company}:12345:all:owner:0", "made for another company"),
+        (f"st:{foreign_company}:mute:0", "made for another company"),
+        (f"rg:{foreign_company}:key:0", "made for another company"),
+        (f"sw:{foreign_company}", "not among yours"),
+    ):
         answer = await first.press(data=forged, message_id=own.message_id, forge=True)
-        assert answer and answer.get("show_alert"), forged
-    assert await _count(engine, Membership) == 2
-    roles = await _rows(engine, select(Membership.role))
+        assert answer and answer.get("show_alert") and expected in answer["text"], (forged, answer)
+    await first.expect_no_message(timeout=0.5)
+    assert await count(engine, Membership) == 2 and await count(engine, Invite) == 0
+    roles = await rows(engine, select(Membership.role))
     assert sorted(r[0] for r in roles) == ["owner", "owner"]
+
+
+async def test_invite_buttons_die_with_their_flow(running_bot: RunningBot, sandbox: SandboxClient,
+                                                  engine: AsyncEngine) -> None:
+    """Issue 11 item 6: /invite → owner → /cancel → the old "All branches" must not make an owner invite."""
+    owner = await sandbox.create_user("Dilnoza")
+    await create_company(owner)
+    await settle()
+    async with create_session_factory(engine)() as session:
+        company_id = (await session.scalars(select(Company.id))).one()
+        session.add_all([Branch(company_id=company_id, name=name) for name in ("Chilonzor", "Sergeli")])
+        await session.commit()
+
+    await owner.send("/invite")
+    roles_card = await owner.expect("Which role")
+    owner_role = roles_card.inline_keyboard[0][0]["callback_data"]
+    await owner.press("owner")
+    branches_card = await owner.expect("Which branch")  # the same message, edited
+    assert branches_card.button_texts == ["All branches", "Chilonzor", "Sergeli"]
+    await owner.send("/cancel")
+    await owner.expect("Cancelled")
+    for label in ("All branches", "Chilonzor"):
+        answer = await owner.press(label, message_id=branches_card.message_id)
+        assert answer and answer["show_alert"] and "This step is over" in answer["text"], (label, answer)
+    answer = await owner.press(data=owner_role, message_id=roles_card.message_id, forge=True)
+    assert answer and answer["show_alert"] and "This step is over" in answer["text"], answer
+    await owner.expect_no_message(timeout=0.5)
+    assert await count(engine, Invite) == 0
+
+    # a flow that ran to its end: its last button, pressed again, makes no second invite
+    await owner.send("/invite")
+    await owner.expect("Which role")
+    await owner.press("cashier")
+    card = await owner.expect("Which branch")
+    sergeli = card.inline_keyboard[2][0]["callback_data"]
+    await owner.press("Sergeli", message_id=card.message_id)
+    await owner.expect("Send this link")
+    answer = await owner.press(data=sergeli, message_id=card.message_id, forge=True)  # a second tap, late
+    assert answer and "This step is over" in answer["text"]
+    invites = await rows(engine, select(Invite.role, Invite.branch_id))
+    assert len(invites) == 1 and invites[0][0] == "cashier"
+
+    # a second /invite makes the first one's buttons stale too
+    await owner.send("/invite")
+    old = await owner.expect("Which role")
+    await owner.send("/invite")
+    await owner.expect("Which role")
+    answer = await owner.press("staff", message_id=old.message_id)
+    assert answer and "This step is over" in answer["text"]
+
+
+async def test_double_tap_is_not_an_error(running_bot: RunningBot, sandbox: SandboxClient) -> None:
+    """Pressing a button twice shows the same view twice: "message is not modified" is no error anywhere."""
+    owner = await sandbox.create_user("Dilnoza")
+    await create_company(owner)
+    await owner.send("/members")
+    listing = await owner.expect("Members of")
+    open_card = listing.inline_keyboard[0][0]["callback_data"]
+    for _ in range(2):  # the second tap arrives after the card replaced the list, as on a slow network
+        answer = await owner.press(data=open_card, message_id=listing.message_id, forge=True)
+        assert answer is not None and not answer.get("show_alert") and not answer.get("text"), answer
+    await owner.expect("Role: owner")
+    await owner.send("/lang")
+    picker = await owner.expect("Choose your language")
+    for _ in range(2):
+        answer = await owner.press(data="lang:en", message_id=picker.message_id, forge=True)
+        assert answer is not None and not answer.get("show_alert"), answer
+    errors = [m for m in await owner.messages() if m.from_bot and "went wrong" in m.text]
+    assert errors == []
 
 
 async def test_language_change_and_help_and_unknown(running_bot: RunningBot, sandbox: SandboxClient) -> None:
@@ -212,8 +253,8 @@ async def test_company_switch_for_user_in_two(running_bot: RunningBot, sandbox: 
     assert any(t.startswith("✅ Second") for t in picker.button_texts)
     await first.press(next(t for t in picker.button_texts if t.startswith("First")))
     await first.expect("Active company: First (owner)")
-    active = await _rows(engine, select(User.active_company_id).where(User.telegram_id == first.id))
-    names = dict(await _rows(engine, select(Company.id, Company.name)))
+    active = await rows(engine, select(User.active_company_id).where(User.telegram_id == first.id))
+    names = dict(await rows(engine, select(Company.id, Company.name)))
     assert names[active[0][0]] == "First"
 
 
@@ -237,7 +278,7 @@ async def test_expired_invite_is_refused(running_bot: RunningBot, sandbox: Sandb
     await newcomer.expect("Choose your language")
     await newcomer.press("🇬🇧 English")
     await newcomer.expect("This invite has expired")
-    assert await _count(engine, Membership) == 1
+    assert await count(engine, Membership) == 1
 
 
 async def test_members_list_pages_for_a_large_company(running_bot: RunningBot, sandbox: SandboxClient,

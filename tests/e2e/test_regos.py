@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.base import utcnow
 from db.engine import create_session_factory
 from db.models import Branch
 from db.regos_data import Receipt, RegosConnection
@@ -19,32 +15,18 @@ from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient
 from services.locale import format_money
-from tests.e2e.conftest import settle
-from tests.e2e.test_onboarding import create_company, make_invite
+from tests.e2e.flows import FAKE_REGOS_KEY, connect_regos, create_company, invite_and_join, scalar, settle
+from tests.helpers import FakeRegosFactory, local_today
 
-KEY = "0f" * 16
-TODAY = utcnow().astimezone(ZoneInfo("Asia/Tashkent")).date()
-
-
-@pytest.fixture
-async def fake_regos() -> AsyncIterator[FakeRegos]:
-    # The 2/s limit is tested elsewhere; here it would only make the test slow.
-    fake = FakeRegos(seed=3, start_date=TODAY - timedelta(days=2), days=3, receipts_per_day=40,
-                     keys={KEY: None, "ab" * 16: ["DocCheque/Get"]}, rate_limit=False)
-    await fake.start()
-    yield fake
-    await fake.stop()
+KEY = FAKE_REGOS_KEY
+TODAY = local_today()
 
 
 @pytest.fixture
-def bot_settings_overrides(fake_regos: FakeRegos) -> dict[str, Any]:
-    return {"regos_gateway_url": fake_regos.gateway_url}
-
-
-async def _scalar(engine: AsyncEngine, statement):  # type: ignore[no-untyped-def]
-    await settle()
-    async with create_session_factory(engine)() as session:
-        return await session.scalar(statement)
+async def fake_regos(start_fake_regos: FakeRegosFactory) -> FakeRegos:
+    # The 2/s limit is tested elsewhere; here it would only make the test slow. The bot is pointed at it.
+    return await start_fake_regos(seed=3, start_date=TODAY - timedelta(days=2), days=3, receipts_per_day=40,
+                                  keys={KEY: None, "ab" * 16: ["DocCheque/Get"]}, rate_limit=False)
 
 
 async def test_connect_bad_then_good_key_then_sync(running_bot: RunningBot, sandbox: SandboxClient,
@@ -59,7 +41,7 @@ async def test_connect_bad_then_good_key_then_sync(running_bot: RunningBot, sand
     await owner.expect("REGOS rejected this key")
     messages = {m.message_id: m for m in await owner.messages()}
     assert messages[pasted["message_id"]].deleted  # the secret did not stay in the chat
-    assert await _scalar(engine, select(func.count()).select_from(RegosConnection)) == 0
+    assert await scalar(engine, select(func.count()).select_from(RegosConnection)) == 0
 
     await owner.send("/regos")
     await owner.expect("Paste your REGOS integration key")
@@ -74,9 +56,9 @@ async def test_connect_bad_then_good_key_then_sync(running_bot: RunningBot, sand
     stocks = len(fake_regos.generator.stocks) if hasattr(fake_regos.generator, "stocks") else 3
     assert f"{stocks} branches found" in connected.text
     assert {m.message_id: m for m in await owner.messages()}[pasted["message_id"]].deleted
-    stored = await _scalar(engine, select(RegosConnection.key_encrypted))
+    stored = await scalar(engine, select(RegosConnection.key_encrypted))
     assert stored and KEY not in stored
-    assert await _scalar(engine, select(func.count()).select_from(Branch)) == stocks
+    assert await scalar(engine, select(func.count()).select_from(Branch)) == stocks
     await settle()
     async with create_session_factory(engine)() as session:  # the real 2/s pacing would only slow the test
         connection = await session.scalar(select(RegosConnection))
@@ -92,13 +74,13 @@ async def test_connect_bad_then_good_key_then_sync(running_bot: RunningBot, sand
     assert f"1 days, {truth.sale_count} receipts" in done.text
     assert format_money(expected_net, "en") in done.text
     assert "Totals match REGOS's own report" in done.text
-    receipts = await _scalar(engine, select(func.count()).select_from(Receipt))
+    receipts = await scalar(engine, select(func.count()).select_from(Receipt))
 
     # a second sync changes nothing
     await owner.send("/sync")
     again = await owner.expect("Sync finished", timeout=60)
     assert "(0 new" in again.text and format_money(expected_net, "en") in again.text
-    assert await _scalar(engine, select(func.count()).select_from(Receipt)) == receipts
+    assert await scalar(engine, select(func.count()).select_from(Receipt)) == receipts
 
 
 async def test_key_outside_the_flow_is_deleted_and_cashier_refused(
@@ -109,14 +91,10 @@ async def test_key_outside_the_flow_is_deleted_and_cashier_refused(
     pasted = await owner.send(KEY)
     await owner.expect("looks like a REGOS key, so I deleted it")
     assert {m.message_id: m for m in await owner.messages()}[pasted["message_id"]].deleted
-    payload = await make_invite(owner, "cashier")
-    cashier = await sandbox.create_user("Malika", language_code="en")
-    await cashier.send(f"/start {payload}")
-    await cashier.expect("Choose your language")
-    await cashier.press("🇬🇧 English")
-    await cashier.expect("You have joined")
+    cashier = await invite_and_join(sandbox, owner, "cashier", "Malika")
     await cashier.send("/regos")
-    await cashier.expect("Your role does not allow this")
+    refused = await cashier.expect("Your role does not allow this")
+    assert "It is for: owner." in refused.text
     await cashier.send("/sync")
     await cashier.expect("Your role does not allow this")
     await owner.send("/sync")
@@ -129,10 +107,7 @@ async def test_rename_branch_and_link_employee(running_bot: RunningBot, sandbox:
 
     owner = await sandbox.create_user("Dilnoza")
     await create_company(owner)
-    await owner.send("/regos")
-    await owner.expect("Paste your REGOS integration key")
-    await owner.send(KEY)
-    await owner.expect("REGOS connected")
+    await connect_regos(owner, KEY)
     await owner.send("/regos")
     status = await owner.expect("Key: 0f0f")
     assert "Branches: 3" in status.text
@@ -157,7 +132,7 @@ async def test_rename_branch_and_link_employee(running_bot: RunningBot, sandbox:
     await owner.expect(f"Who in the bot is {employee_name}")
     await owner.press("Dilnoza")
     await owner.expect(f"{employee_name} is now tied to Dilnoza")
-    linked = await _scalar(engine, select(func.count()).select_from(Employee).where(Employee.user_id.is_not(None)))
+    linked = await scalar(engine, select(func.count()).select_from(Employee).where(Employee.user_id.is_not(None)))
     assert linked == 1
 
 

@@ -4,47 +4,31 @@ in our books without anyone pressing anything; a redelivered event changes nothi
 from __future__ import annotations
 
 import asyncio
-import socket
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.base import utcnow
 from db.engine import create_session_factory
 from db.regos_data import Receipt, RegosEvent
 from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient
 from services.sync.books import day_books
-from tests.e2e.conftest import connect_fake_regos
-from tests.e2e.test_onboarding import create_company
+from tests.e2e.flows import FAKE_REGOS_KEY, connect_fake_regos, create_company
+from tests.helpers import FakeRegosFactory, free_port, local_today
 
-KEY = "0f" * 16
-TODAY = utcnow().astimezone(ZoneInfo("Asia/Tashkent")).date()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-HTTP_PORT = _free_port()
+TODAY = local_today()
+HTTP_PORT = free_port()
 
 
 @pytest.fixture
-async def fake_regos() -> AsyncIterator[FakeRegos]:
-    fake = FakeRegos(seed=6, start_date=TODAY - timedelta(days=1), days=2, receipts_per_day=20, keys=[KEY],
-                     rate_limit=False, webhook_retry_delay=0.05)
-    await fake.start()
-    yield fake
-    await fake.stop()
+async def fake_regos(start_fake_regos: FakeRegosFactory) -> FakeRegos:
+    return await start_fake_regos(seed=6, start_date=TODAY - timedelta(days=1), days=2, receipts_per_day=20,
+                                  keys=[FAKE_REGOS_KEY], rate_limit=False, webhook_retry_delay=0.05)
 
 
 @pytest.fixture
@@ -57,7 +41,7 @@ async def test_webhook_event_brings_the_receipt(running_bot: RunningBot, sandbox
     owner = await sandbox.create_user("Dilnoza")
     await create_company(owner)
     app = running_bot.app
-    company_id, secret = await connect_fake_regos(app, fake_regos, KEY)
+    company_id, secret = await connect_fake_regos(app, fake_regos)
 
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{HTTP_PORT}") as http:
         assert (await http.get("/healthz")).json() == {"status": "ok"}

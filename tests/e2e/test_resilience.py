@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.engine import create_session_factory
-from db.models import AuditLog, Company, Membership
+from db.models import AuditLog, Company, Membership, TaxRegime
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient
-from tests.e2e.conftest import settle
-
-
-async def _count(engine: AsyncEngine, model: type) -> int:
-    await settle()
-    async with create_session_factory(engine)() as session:
-        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+from tests.e2e.flows import TEXTS, count, start_company
 
 
 async def test_failure_mid_transaction_is_rolled_back_and_told(
@@ -28,24 +20,13 @@ async def test_failure_mid_transaction_is_rolled_back_and_told(
         raise RuntimeError("disk on fire")
 
     owner = await sandbox.create_user("Dilnoza", language_code="ru")
-    await owner.send("/start")
-    await owner.expect("Choose your language")
-    await owner.press("🇷🇺 Русский")
-    await owner.expect("Вы пока не состоите в компании")
-    await owner.press("Создать компанию")
-    await owner.expect("Как называется компания")
-    await owner.send("Oila Market")
-    await owner.expect("ИНН")
-    await owner.send("305123456")
-    await owner.expect("часовой пояс")
-    await owner.press("Asia/Tashkent")
-    await owner.expect("налоговый режим")
+    await start_company(owner, language="ru")  # up to the tax regime question
     monkeypatch.setattr(services.audit, "record", broken_audit)
-    answer = await owner.press("Налог с оборота")
+    answer = await owner.press(TEXTS["ru"].regime_buttons[TaxRegime.TURNOVER])
     assert answer and "что-то пошло не так" in answer["text"] and "код" in answer["text"]
     # the company row was flushed before the failure, and rolled back with it
-    assert await _count(engine, Company) == 0 and await _count(engine, Membership) == 0
-    assert await _count(engine, AuditLog) == 0
+    assert await count(engine, Company) == 0 and await count(engine, Membership) == 0
+    assert await count(engine, AuditLog) == 0
 
 
 async def test_send_retried_on_5xx_and_callback_answer_never_retried(

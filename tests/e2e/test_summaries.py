@@ -3,46 +3,31 @@ a restart, with the generator's own figures; a late return brings one short corr
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.scheduler import Scheduler, SchedulerContext
-from bot.summary_jobs import DailySummaryTask, SummaryCorrectionTask
+from bot.jobs.summaries import DailySummaryTask, SummaryCorrectionTask
+from bot.scheduler import Scheduler
 from db.models import SummaryDelivery
+from db.outbox import OutboxMessage
 from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient
-from services.crypto import SecretBox
 from services.locale import format_money
 from services.sync.engine import sync_company
-from tests.e2e.conftest import connect_fake_regos
-from tests.e2e.test_onboarding import create_company
+from tests.e2e.flows import FAKE_REGOS_KEY, connect_fake_regos, create_company, invite_and_join
+from tests.helpers import FakeRegosFactory, at_local
 
-KEY = "0f" * 16
-DAY = datetime(2026, 11, 20, tzinfo=UTC).date()
-
-
-def at_local(hour: int, minute: int, day_offset: int = 0) -> datetime:
-    day = DAY + timedelta(days=day_offset)
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) - timedelta(hours=5)
+KEY = FAKE_REGOS_KEY
+DAY = date(2026, 11, 20)
 
 
 @pytest.fixture
-async def fake_regos() -> AsyncIterator[FakeRegos]:
-    fake = FakeRegos(seed=7, start_date=DAY - timedelta(days=8), days=10, receipts_per_day=30, keys=[KEY],
-                     rate_limit=False)
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-def bot_settings_overrides(fake_regos: FakeRegos) -> dict[str, Any]:
-    return {"regos_gateway_url": fake_regos.gateway_url}
+async def fake_regos(start_fake_regos: FakeRegosFactory) -> FakeRegos:
+    return await start_fake_regos(seed=7, start_date=DAY - timedelta(days=8), days=10, receipts_per_day=30,
+                                  keys=[KEY], rate_limit=False)
 
 
 async def test_daily_summary_once_with_correction(running_bot: RunningBot, sandbox: SandboxClient,
@@ -50,23 +35,24 @@ async def test_daily_summary_once_with_correction(running_bot: RunningBot, sandb
     owner = await sandbox.create_user("Dilnoza")
     await create_company(owner)
     app = running_bot.app
-    box = SecretBox(app.settings.require_secret_key())
+    box = app.secret_box
+    assert box is not None
     company_id, _ = await connect_fake_regos(app, fake_regos, KEY)
     # the week before, so that the comparison with the same weekday has figures
     await sync_company(app.session_factory, company_id, date_from=DAY - timedelta(days=7), date_to=DAY,
                        secret_box=box, trigger="cli", archive_dir=app.settings.regos_archive_dir)
 
-    context = SchedulerContext(app.session_factory, app.bot, app.settings)
+    context = app.job_context()
 
     def scheduler(name: str) -> Scheduler:
         return Scheduler(context, [DailySummaryTask(), SummaryCorrectionTask()], owner=name)
 
     first, second = scheduler("replica-1"), scheduler("replica-2")
-    assert await first.tick(at_local(20, 59)) == []
-    assert ("summary_daily", "ran") in [(r.task, r.status) for r in await first.tick(at_local(21, 0))]
-    assert ("summary_daily", "skipped") in [(r.task, r.status) for r in await second.tick(at_local(21, 1))]
+    assert await first.tick(at_local(DAY, 20, 59)) == []
+    assert ("summary_daily", "ran") in [(r.task, r.status) for r in await first.tick(at_local(DAY, 21, 0))]
+    assert ("summary_daily", "skipped") in [(r.task, r.status) for r in await second.tick(at_local(DAY, 21, 1))]
     restarted = scheduler("replica-1-restarted")
-    assert "ran" not in [r.status for r in await restarted.tick(at_local(21, 30))]
+    assert ("summary_daily", "ran") not in [(r.task, r.status) for r in await restarted.tick(at_local(DAY, 21, 30))]
 
     summary = await owner.expect("daily summary", timeout=20)
     truth = fake_regos.generator.day_totals(DAY)
@@ -81,33 +67,32 @@ async def test_daily_summary_once_with_correction(running_bot: RunningBot, sandb
 
     # a late return for that day arrives after the summary was sent
     sale = next(r for r in fake_regos.generator.day(DAY).receipts if r.is_closed and not r.is_return)
-    late = fake_regos.add_return(sale.uuid, at=int(at_local(20, 30).timestamp()))
+    late = fake_regos.add_return(sale.uuid, at=int(at_local(DAY, 20, 30).timestamp()))
     await sync_company(app.session_factory, company_id, date_from=DAY, date_to=DAY, secret_box=box, trigger="cli",
                        archive_dir=app.settings.regos_archive_dir)
-    corrected = await first.tick(at_local(22, 5))
+    corrected = await first.tick(at_local(DAY, 22, 5))
     assert ("summary_corrections", "ran") in [(r.task, r.status) for r in corrected]
     correction = await owner.expect("Correction for 20 November 2026", timeout=20)
     after = fake_regos.generator.day_totals(DAY)
     assert after.retail_returns == truth.retail_returns + late.amount
     assert format_money(after.retail_net + after.wholesale_net, "en") in correction.text
     # the next hour has nothing new to correct
-    await first.tick(at_local(23, 5))
+    await first.tick(at_local(DAY, 23, 5))
     await owner.expect_no_message(timeout=1)
+    await app.outbox.send_due()  # the sender's batch in hand is recorded
     async with app.session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(SummaryDelivery)) == 1
+        record = await session.scalar(select(SummaryDelivery))
+        assert record is not None and record.status == "sent" and record.sent_at is not None  # told by the outbox
+        kinds = (await session.scalars(select(OutboxMessage.kind).where(OutboxMessage.status == "sent")
+                                       .order_by(OutboxMessage.id))).all()
+    assert "summary.daily" in kinds and "summary-correction" in kinds
 
 
 async def test_settings_time_toggles_and_mute(running_bot: RunningBot, sandbox: SandboxClient) -> None:
-    from tests.e2e.test_onboarding import make_invite
-
     owner = await sandbox.create_user("Dilnoza")
     await create_company(owner)
-    payload = await make_invite(owner, "manager")
-    manager = await sandbox.create_user("Rustam", language_code="ru")
-    await manager.send(f"/start {payload}")
-    await manager.expect("Choose your language")
-    await manager.press("🇷🇺 Русский")
-    await manager.expect("Вы присоединились")
+    manager = await invite_and_join(sandbox, owner, "manager", "Rustam", language="ru")
 
     await owner.send("/settings")
     view = await owner.expect("Summaries")
@@ -133,10 +118,10 @@ async def test_settings_time_toggles_and_mute(running_bot: RunningBot, sandbox: 
     await manager.expect("Ваши: отключены")
 
     app = running_bot.app
-    context = SchedulerContext(app.session_factory, app.bot, app.settings)
+    context = app.job_context()
     ticker = Scheduler(context, [DailySummaryTask()], owner="t")
-    assert await ticker.tick(at_local(20, 29)) == []
-    assert [(r.task, r.status) for r in await ticker.tick(at_local(20, 31))] == [("summary_daily", "ran")]
+    assert await ticker.tick(at_local(DAY, 20, 29)) == []
+    assert [(r.task, r.status) for r in await ticker.tick(at_local(DAY, 20, 31))] == [("summary_daily", "ran")]
     await owner.expect("daily summary")
     await manager.expect_no_message(timeout=1)  # muted
     async with app.session_factory() as session:

@@ -11,7 +11,7 @@ from db.models import Company
 from sandbox.stack import RunningBot
 from sandbox.telegram.browser import Chromium, WebChat, find_chromium
 from sandbox.telegram.client import SandboxClient
-from tests.e2e.conftest import settle
+from tests.e2e.flows import settle
 
 pytestmark = pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed (apt-get install chromium)")
 

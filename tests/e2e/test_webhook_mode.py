@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -13,18 +12,12 @@ from bot.runner import ensure_webhook, run_webhook
 from sandbox.stack import sandbox_settings
 from sandbox.telegram.client import SandboxClient
 from sandbox.telegram.server import TelegramEmulator
-from tests.conftest import database_url_for
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.helpers import database_url_for, free_port
 
 
 async def test_webhook_mode_round_trip(emulator: TelegramEmulator, sandbox: SandboxClient,
                                        engine: AsyncEngine) -> None:
-    port = _free_port()
+    port = free_port()
     settings = sandbox_settings(
         emulator.base_url, database_url_for(engine), webhook_url=f"http://127.0.0.1:{port}",
         webhook_secret="s3cret-webhook-token", webhook_host="127.0.0.1", webhook_port=port,

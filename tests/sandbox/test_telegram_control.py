@@ -5,23 +5,9 @@ import base64
 
 import pytest
 
-from sandbox.telegram import SandboxClient, SandboxError, TelegramEmulator
+from sandbox.telegram import SandboxError
 
 TOKEN = "777000:control-test"
-
-
-@pytest.fixture
-async def emulator():
-    emulator = TelegramEmulator()
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
-
-
-@pytest.fixture
-async def sandbox(emulator):
-    async with SandboxClient(emulator.base_url) as client:
-        yield client
 
 
 async def bot_call(sandbox, method, **params):

@@ -1,13 +1,13 @@
-"""Helpers for the report tests (no tests here): a company with sales data, and expected figures from the generator.
+"""Helpers for the report tests (no tests here): a company's sales data, and expected figures from the generator.
 
 Data gets into our tables through `services.sync` from a running FakeRegos (`sync_from_fake`); `copy_generated`
 writes the generator's records straight into the tables, for tests of the report's own rules and for speed.
-Either way the expected numbers come from the generator's own ground truth, never from our tables.
+Either way the expected numbers come from the generator's own ground truth, never from our tables. The company
+comes from `tests.helpers.create_company`, its people from `tests.helpers.add_member`.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -15,35 +15,17 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.models import Branch, Company, Employee, Membership, Role, TaxRegime
+from db.models import Branch, Employee
 from db.regos_data import Item, PaymentType, Receipt, ReceiptLine, ReceiptPayment, WholesaleDoc
 from sandbox.regos import DayTotals, FakeRegos, RegosDataGenerator
-from services import companies
-from services.users import TelegramIdentity, get_or_create_user
-
-SYNC_AVAILABLE = importlib.util.find_spec("services.sync") is not None
+from services.sync import SyncOptions, sync_company
+from tests.sync_support import connect, fast_client
 
 
 @dataclass
 class SeededCompany:
     company_id: int
     branch_by_stock: dict[int, int]  # REGOS stock id -> our branch id
-
-
-async def create_company(session: AsyncSession, *, name: str = "Baraka Savdo", tin: str = "305123456") -> Company:
-    return await companies.create_company(session, name=name, tin=tin, regime=TaxRegime.TURNOVER)
-
-
-async def add_member(session: AsyncSession, company_id: int, telegram_id: int, role: Role, *,
-                     language: str = "en", first_name: str = "User", branch_ids: list[int] | None = None) -> None:
-    user = await get_or_create_user(session, TelegramIdentity(telegram_id, first_name, None, language))
-    user.language = language
-    user.active_company_id = company_id
-    membership = Membership(user_id=user.id, company_id=company_id, role=role.value)
-    if branch_ids:
-        membership.branches = [await session.get_one(Branch, branch_id) for branch_id in branch_ids]
-    session.add(membership)
-    await session.flush()
 
 
 async def copy_generated(session: AsyncSession, company_id: int, generator: RegosDataGenerator,
@@ -107,23 +89,9 @@ async def sync_from_fake(session_factory: async_sessionmaker[AsyncSession], comp
                          first: date | None = None, last: date | None = None) -> SeededCompany:
     """Connect the company to the running fake and sync `first..last` (default: every generated day) the way the
     bot does, through services.sync."""
-    from services.crypto import SecretBox
-    from services.regos import RateLimit, RegosClient, RetryPolicy
-    from services.sync import SyncOptions, connect_company, sync_company
-
-    retry = RetryPolicy(max_attempts=5, base_delay=0.005, max_delay=0.02, max_retry_after=0.02)
-
-    def client_factory(key: str, gateway: str) -> RegosClient:
-        return RegosClient(key, base_url=gateway, rate_limit=RateLimit.disabled(), retry=retry)
-
-    async with session_factory() as session:
-        outcome = await connect_company(session, company_id=company_id, integration_key=fake.default_key,
-                                        gateway_url=fake.gateway_url, secret_box=SecretBox("reports-tests-key-0123456"),
-                                        client_factory=client_factory)
-        await session.commit()
-    assert outcome.ok, outcome
+    await connect(session_factory, fake, company_id)
     config = fake.generator.config
-    client = client_factory(fake.default_key, fake.gateway_url)
+    client = fast_client(fake)
     try:
         result = await sync_company(
             session_factory, company_id, date_from=first or config.start_date, date_to=last or config.end_date,
@@ -136,17 +104,6 @@ async def sync_from_fake(session_factory: async_sessionmaker[AsyncSession], comp
     async with session_factory() as session:
         rows = await session.execute(select(Branch.regos_stock_id, Branch.id).where(Branch.company_id == company_id))
         return SeededCompany(company_id, {stock_id: branch_id for stock_id, branch_id in rows if stock_id})
-
-
-async def load_company_data(session_factory: async_sessionmaker[AsyncSession], company_id: int,
-                            fake: FakeRegos) -> SeededCompany:
-    """The fake's data in our tables: through services.sync when it exists, else copied straight in."""
-    if SYNC_AVAILABLE:
-        return await sync_from_fake(session_factory, company_id, fake)
-    async with session_factory() as session:
-        seeded = await copy_generated(session, company_id, fake.generator)
-        await session.commit()
-    return seeded
 
 
 def expected_totals(generator: RegosDataGenerator, first: date, last: date,

@@ -1,5 +1,6 @@
-"""Shared pieces of the REGOS sync tests (no tests here): a fast client for the fake, a company, ground truth
-checks that read the fake's generator and never our own tables."""
+"""Shared pieces of the REGOS sync tests (no tests here): a fast client for the fake, connecting a company to it,
+ground truth checks that read the fake's generator and never our own tables. The company itself comes from
+`tests.helpers.create_company`, the running fake from the `start_fake_regos` fixture."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.regos_data import Receipt
 from sandbox.regos import FakeRegos, RegosDataGenerator
 from sandbox.regos.serialize import encode
-from services import companies
 from services.crypto import SecretBox
 from services.regos import RateLimit, RegosClient, RetryPolicy
 from services.sync import ConnectOutcome, DayBook, connect_company, day_books
@@ -54,13 +54,6 @@ def client_factory(**options: Any) -> Callable[[str, str], RegosClient]:
         return RegosClient(key, base_url=gateway, rate_limit=RateLimit.disabled(), retry=FAST_RETRY, **options)
 
     return build
-
-
-async def create_company(session_factory: async_sessionmaker[AsyncSession], name: str = "Oila Market") -> int:
-    async with session_factory() as session:
-        company = await companies.create_company(session, name=name, tin="305123456")
-        await session.commit()
-        return company.id
 
 
 async def connect(

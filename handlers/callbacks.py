@@ -1,0 +1,173 @@
+"""Every CallbackData of the bot, in one place.
+
+Rules: a short prefix; actions are StrEnum fields, filtered with magic filters
+(`SettingsCb.filter(F.action == SettingsAction.MUTE)`), one handler per action; fields carry short integer ids or
+enum values, never names, and each field means one thing; the whole string stays under Telegram's 64 bytes
+(tests/test_kit.py packs every class at its longest).
+
+Two bases give a button its checks, made once by `handlers.kit.CallbackScope` before any handler runs:
+- `CompanyCallback` (a `company` field): made for one company; refused unless it is the user's active company.
+- `FlowCallback` / `CompanyFlowCallback` (a `flow` field): belongs to one instance of a multi-step flow (see
+  `kit.start_flow`); refused once that flow has ended, was cancelled, or was started again.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+from db.models import Role, TaxRegime
+from services.reports import ExportFormat, PeriodKind
+
+# --- bases (never packed themselves) ------------------------------------------------------------------------------
+
+
+class CompanyCallback(CallbackData, prefix="~co"):
+    company: int  # the company the button was made for
+
+
+class FlowCallback(CallbackData, prefix="~fl"):
+    flow: int  # the flow instance the button belongs to
+
+
+class CompanyFlowCallback(CompanyCallback, prefix="~cf"):
+    flow: int
+
+
+# --- language and onboarding --------------------------------------------------------------------------------------
+
+
+class LanguageCb(CallbackData, prefix="lang"):
+    code: str  # a locale: uz | ru | en
+
+
+class StartAction(StrEnum):
+    NEW_COMPANY = "new"
+
+
+class StartCb(CallbackData, prefix="ob"):
+    action: StartAction
+
+
+class NewCompanyAction(StrEnum):
+    TIMEZONE = "tz"
+    REGIME = "regime"
+    CANCEL = "cancel"
+
+
+class NewCompanyCb(FlowCallback, prefix="nc"):
+    action: NewCompanyAction
+    zone: int = -1  # index into services.companies.COMMON_TIMEZONES (TIMEZONE)
+    regime: TaxRegime | None = None  # REGIME
+
+
+# --- invites, members, companies ----------------------------------------------------------------------------------
+
+
+class InviteAction(StrEnum):
+    ROLE = "role"  # a role is chosen: ask for the branch, or make the invite
+    BRANCH = "branch"  # one branch is chosen: make the invite
+    WHOLE_COMPANY = "all"  # every branch: make the invite
+
+
+class InviteCb(CompanyFlowCallback, prefix="iv"):
+    action: InviteAction
+    role: Role
+    branch: int = 0  # a branch id (BRANCH)
+
+
+class MemberAction(StrEnum):
+    LIST = "list"
+    OPEN = "open"
+    ROLES = "roles"
+    SET_ROLE = "set"
+    REMOVE = "rm"
+    REMOVE_CONFIRM = "rmok"
+
+
+class MemberCb(CompanyCallback, prefix="mb"):
+    action: MemberAction
+    member: int = 0  # a membership id
+    role: Role | None = None  # the new role (SET_ROLE)
+    page: int = 0  # the page of the list (LIST)
+
+
+class SwitchCompanyCb(CallbackData, prefix="sw"):
+    target: int  # the company to make active (any of the user's; checked by services.users.switch_company)
+
+
+# --- settings -----------------------------------------------------------------------------------------------------
+
+
+class SettingsAction(StrEnum):
+    TIME = "time"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    MUTE = "mute"
+    BRANCHES = "branches"
+    BRANCH = "branch"
+    ALL_BRANCHES = "allbranches"
+
+
+class SettingsCb(CompanyCallback, prefix="st"):
+    action: SettingsAction
+    branch: int = 0  # a branch id (BRANCH)
+
+
+# --- REGOS --------------------------------------------------------------------------------------------------------
+
+
+class RegosAction(StrEnum):
+    KEY = "key"
+    SYNC = "sync"
+    BRANCHES = "branches"
+    RENAME = "branch"
+
+
+class RegosCb(CompanyCallback, prefix="rg"):
+    action: RegosAction
+    branch: int = 0  # a branch id (RENAME)
+
+
+class EmployeeAction(StrEnum):
+    LIST = "list"
+    OPEN = "open"
+    LINK = "link"
+    UNLINK = "unlink"
+
+
+class EmployeeCb(CompanyCallback, prefix="re"):
+    action: EmployeeAction
+    employee: int = 0  # an employee (REGOS seller) id (OPEN, LINK, UNLINK)
+    member: int = 0  # a membership id (LINK)
+    page: int = 0  # the page of the list (LIST)
+
+
+# --- reports ------------------------------------------------------------------------------------------------------
+
+
+class ReportPeriodCb(CompanyCallback, prefix="rpp"):
+    kind: PeriodKind
+
+
+class ReportBranchCb(CompanyCallback, prefix="rpb"):
+    kind: PeriodKind
+    first: int  # days since handlers.reports.DAY_ZERO
+    last: int
+    branch: int  # a branch id; 0: every branch the user may see
+
+
+class ReportExportCb(CompanyCallback, prefix="rpx"):
+    kind: PeriodKind
+    first: int
+    last: int
+    branch: int
+    fmt: ExportFormat
+
+
+ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
+    LanguageCb, StartCb, NewCompanyCb, InviteCb, MemberCb, SwitchCompanyCb, SettingsCb, RegosCb, EmployeeCb,
+    ReportPeriodCb, ReportBranchCb, ReportExportCb,
+)

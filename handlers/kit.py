@@ -1,0 +1,193 @@
+"""The card kit: what every interactive feature uses instead of writing it again.
+
+- `CallbackScope` (middleware): a button made for another company than the active one, or belonging to a flow that
+  has ended, is refused before any handler runs (see handlers/callbacks.py for the two bases).
+- `CallbackAnswers` (aiogram's CallbackAnswerMiddleware): every callback query is answered once, after the handler;
+  a handler sets `callback_answer.text` (or a flag: `flags={"callback_answer": {"text": "<i18n key>"}}`), and
+  calls `answer_early()` before slow work. A refusal (`DomainError`) raised anywhere — a guard, a handler, a
+  service — is answered by the errors router, as an alert.
+- `start_flow()` / `end_flow()`: the flow id a multi-step flow stores in FSM data and puts in its buttons.
+- `edit_or_send()`: shows a card by editing the message it came from, or sends it; "not modified" is success.
+- `refusal_text()`: a `DomainError` in the user's language, its values escaped, role names translated.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import date, datetime
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.flags import get_flag
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, MaybeInaccessibleMessageUnion, Message, TelegramObject
+from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
+
+from core.i18n import translate
+from db.models import Role
+from services.errors import DomainError
+from services.locale import DEFAULT_LOCALE, format_date, format_datetime
+from services.reports.render import esc
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+log = logging.getLogger(__name__)
+
+FLOW_KEY = "flow:{}"  # FSM data key per flow (the callback class's prefix)
+NOT_MODIFIED = "message is not modified"
+CANNOT_EDIT = ("message can't be edited", "message to edit not found", "there is no text in the message to edit")
+
+
+# --- refusals -----------------------------------------------------------------------------------------------------
+
+
+def role_names(locale: str, roles: Iterable[Role | str]) -> str:
+    return ", ".join(translate(locale, f"role-{Role(role).value}") for role in roles)
+
+
+def _param(locale: str, key: str, value: Any) -> Any:
+    if isinstance(value, Role):
+        return role_names(locale, [value])
+    if isinstance(value, (tuple, list, set, frozenset)) and value and all(isinstance(v, Role) for v in value):
+        return role_names(locale, value)
+    if key == "role" and isinstance(value, str) and value in {role.value for role in Role}:
+        return role_names(locale, [value])
+    if isinstance(value, datetime):
+        return format_datetime(value, locale)
+    if isinstance(value, date):
+        return format_date(value, locale)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return esc(value)
+
+
+def refusal_text(locale: str | None, error: DomainError) -> str:
+    """The one way a refusal reads: its key in the user's language; what users or REGOS typed is escaped, roles
+    are named in the language, dates formatted for it."""
+    locale = locale or DEFAULT_LOCALE
+    return translate(locale, error.key, **{key: _param(locale, key, value) for key, value in error.params.items()})
+
+
+# --- flows --------------------------------------------------------------------------------------------------------
+
+
+def _flow_key(callback: type[CallbackData]) -> str:
+    return FLOW_KEY.format(callback.__prefix__)
+
+
+async def start_flow(state: FSMContext, callback: type[CallbackData]) -> int:
+    """A new instance of the flow whose buttons are `callback`: put the returned id in each button's `flow`.
+    Buttons of an earlier instance stop working."""
+    flow = secrets.randbelow(999_999_999) + 1
+    await state.update_data({_flow_key(callback): flow})
+    return flow
+
+
+async def end_flow(state: FSMContext, callback: type[CallbackData]) -> None:
+    """The flow is done: its buttons say the step is over. (`state.clear()`, as /cancel does, ends every flow.)"""
+    data = await state.get_data()
+    if data.pop(_flow_key(callback), None) is not None:
+        await state.set_data(data)
+
+
+async def current_flow(state: FSMContext, callback: type[CallbackData]) -> int:
+    """The id of the running instance of a flow (for the buttons of its next step), 0 when none runs."""
+    return int((await state.get_data()).get(_flow_key(callback)) or 0)
+
+
+async def flow_is_current(state: FSMContext | None, callback_data: CallbackData) -> bool:
+    if state is None:
+        return False
+    return (await state.get_data()).get(_flow_key(type(callback_data))) == getattr(callback_data, "flow", None)
+
+
+# --- middlewares --------------------------------------------------------------------------------------------------
+
+
+class CallbackScope(BaseMiddleware):
+    """Inner callback middleware: checks the company and the flow a button carries, once for every handler."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        callback_data = data.get("callback_data")
+        if isinstance(event, CallbackQuery) and isinstance(callback_data, CallbackData):
+            fields = type(callback_data).model_fields
+            if "company" in fields:
+                ctx = data.get("ctx")
+                if ctx is None:
+                    raise DomainError("error-no-company")
+                if ctx.company.id != callback_data.company:  # type: ignore[attr-defined]
+                    log.info("button for company %s refused: active company is %s",
+                             callback_data.company, ctx.company.id)  # type: ignore[attr-defined]
+                    raise DomainError("error-button-other-company")
+            if "flow" in fields and not await flow_is_current(data.get("state"), callback_data):
+                raise DomainError("error-step-over")
+        return await handler(event, data)
+
+
+class CallbackAnswers(CallbackAnswerMiddleware):
+    """aiogram's CallbackAnswerMiddleware with two house rules: a flag's `text` is an i18n key, and a handler
+    that raised is not answered here (the errors router answers it with the refusal, as an alert)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, CallbackQuery):
+            return await handler(event, data)
+        properties = get_flag(data, "callback_answer")
+        if isinstance(properties, dict) and properties.get("text"):
+            i18n = data.get("i18n")
+            locale = getattr(i18n, "locale", None) or DEFAULT_LOCALE
+            properties = {**properties, "text": translate(locale, properties["text"])}
+        answer = data["callback_answer"] = self.construct_callback_answer(properties=properties)
+        if answer.answered and not answer.disabled:
+            await self.answer(event, answer)
+        result = await handler(event, data)
+        if not answer.answered and not answer.disabled:
+            await self.answer(event, answer)
+        return result
+
+
+async def answer_early(query: CallbackQuery, callback_answer: CallbackAnswer, text: str | None = None) -> None:
+    """For slow work after the checks (a sync, a file): answer now so the button stops spinning; the middleware
+    then does not answer again. A refusal raised after this reaches the user as a message."""
+    await query.answer(text=text)
+    callback_answer.disable()
+
+
+# --- showing a card -----------------------------------------------------------------------------------------------
+
+
+def is_not_modified(error: TelegramBadRequest) -> bool:
+    return NOT_MODIFIED in str(error)
+
+
+async def edit_or_send(
+    target: CallbackQuery | MaybeInaccessibleMessageUnion,
+    text: str,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    *,
+    edit: bool = True,
+) -> None:
+    """Shows `text` in place of the message a button came from (or `target` itself, a bot message); sends it
+    as a new message when `edit` is False or the message cannot be edited. Pressing a button that shows the same
+    view again (a double tap) is not an error."""
+    message = target.message if isinstance(target, CallbackQuery) else target
+    if edit and isinstance(message, Message):
+        try:
+            await message.edit_text(text, reply_markup=reply_markup)
+            return
+        except TelegramBadRequest as error:
+            if is_not_modified(error):
+                return
+            if not any(reason in str(error) for reason in CANNOT_EDIT):
+                raise
+    bot = target.bot
+    if bot is None:
+        raise RuntimeError("edit_or_send needs an object bound to a bot")
+    if message is not None:
+        chat_id = message.chat.id
+    else:
+        assert isinstance(target, CallbackQuery)
+        chat_id = target.from_user.id
+    await bot.send_message(chat_id, text, reply_markup=reply_markup)

@@ -1,0 +1,163 @@
+"""Numbers as printed on invoices and as OCR reads them: amounts, quantities, rates and TINs.
+
+Amounts come as "1 250 000,00", "1,250,000.00", "1.250.000,00", "1250000" or "1 250 000-00"; OCR adds letters that
+look like digits (O→0, l→1, S→5, з→3 ...). Everything here is pure and returns Decimal.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# letters OCR reads in place of digits, only applied inside a token that is mostly digits
+_DIGIT_LOOKALIKES = str.maketrans({
+    "O": "0", "o": "0", "О": "0", "о": "0", "Q": "0", "D": "0", "U": "0",
+    "l": "1", "I": "1", "|": "1", "i": "1", "!": "1", "ı": "1", "]": "1", "[": "1",
+    "S": "5", "s": "5", "$": "5", "B": "8", "В": "8", "Z": "2", "z": "2", "з": "3", "З": "3",
+    "б": "6", "G": "6", "b": "6", "T": "7", "g": "9", "q": "9", "A": "4", "Ч": "4", "ч": "4",
+})
+_SEPARATORS = " \u00a0\u202f'’"
+
+CENT = Decimal("0.01")
+MILLI = Decimal("0.001")
+
+
+def digits_only(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def fix_digits(token: str) -> str:
+    """A token that is mostly digits with lookalike letters made digits ("1O5" → "105"); other tokens unchanged."""
+    core = token.strip()
+    if not core:
+        return token
+    digits = sum(ch.isdigit() for ch in core)
+    letters = sum(ch.isalpha() or ch in "|!$[]" for ch in core)
+    if digits == 0 or letters > max(1, digits // 2):
+        return token
+    return core.translate(_DIGIT_LOOKALIKES)
+
+
+def _normalise_amount(text: str) -> str | None:
+    raw = fix_digits(text.strip().strip("=:;*%()«»\"").strip())
+    raw = re.sub(r"(so'?m|сўм|сум|uzs|sum)\.?$", "", raw, flags=re.IGNORECASE).strip()
+    raw = re.sub(r"-(\d{2})$", r".\1", raw)  # "1 250 000-00"
+    for sep in _SEPARATORS:
+        raw = raw.replace(sep, " ")
+    raw = re.sub(r"\s+", " ", raw).strip()
+    if not raw or not re.fullmatch(r"-?\d[\d ,.]*", raw) or not raw[-1].isdigit():
+        return None
+    return raw
+
+
+def _grouped_integer(text: str, grouping: str) -> str | None:
+    parts = re.split("[" + re.escape(grouping) + "]", text)
+    if any(not part.isdigit() for part in parts):
+        return None
+    if len(parts) > 1 and (len(parts[0]) > 3 or any(len(part) != 3 for part in parts[1:])):
+        return None
+    return "".join(parts)
+
+
+def amount_candidates(text: str) -> list[Decimal]:
+    """Every value `text` can stand for, likeliest first: "2,500" is 2.5 (a quantity, the comma a decimal mark)
+    or 2 500; "1 250 000,00" is only 1 250 000.00. Empty when `text` is not a number."""
+    raw = _normalise_amount(text)
+    if raw is None:
+        return []
+    sign = -1 if raw.startswith("-") else 1
+    raw = raw.lstrip("-")
+    marks = [ch for ch in raw if ch in ",."]
+    options: list[str] = []
+    if marks:
+        last = max(raw.rfind(","), raw.rfind("."))
+        head, tail = raw[:last], raw[last + 1:]
+        mark = raw[last]
+        if " " not in tail and 1 <= len(tail) <= 3 and mark not in head:
+            other = "".join({",", "."} - {mark})
+            integer = _grouped_integer(head, " " + other)
+            if integer is not None:
+                options.append(f"{integer}.{tail}")
+        if len(tail) == 3 and len(set(marks)) == 1:
+            integer = _grouped_integer(raw, " " + mark)
+            if integer is not None:
+                options.append(integer)
+        if options and len(tail) == 3 and len(marks) > 1:
+            options.reverse()  # "1,250,000": grouping first
+    else:
+        integer = _grouped_integer(raw, " ")
+        if integer is not None:
+            options.append(integer)
+    out: list[Decimal] = []
+    for option in options:
+        try:
+            out.append(sign * Decimal(option))
+        except InvalidOperation:
+            continue
+    return out
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """A money amount or quantity, the likeliest reading; None when `text` is not one. Thousands may be grouped by
+    spaces, dots, commas or apostrophes; the decimal mark is whichever of , or . comes last before 1-3 digits."""
+    candidates = amount_candidates(text)
+    return candidates[0] if candidates else None
+
+
+def parse_percent(text: str) -> Decimal | None:
+    """"12%", "12 %", "0%", "15" → Decimal percent; None otherwise. "QQSsiz" / "без НДС" are read elsewhere."""
+    match = re.fullmatch(r"\s*(\d{1,2}(?:[.,]\d{1,2})?)\s*%?\s*", fix_digits(text))
+    if not match:
+        return None
+    value = Decimal(match.group(1).replace(",", "."))
+    return value if value <= 30 else None
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def close(a: Decimal, b: Decimal, tolerance: Decimal = Decimal("1.00")) -> bool:
+    """Two amounts the same within rounding: at most `tolerance` so'm apart or 0.01% of the larger."""
+    return abs(a - b) <= max(tolerance, abs(max(a, b, key=abs)) * Decimal("0.0001"))
+
+
+# --- TINs -------------------------------------------------------------------------------------------------------
+
+_TIN = re.compile(r"(?<!\d)([1-9]\d{8})(?!\d)")
+
+
+def parse_tin(text: str) -> str | None:
+    """A 9-digit TIN (STIR / ИНН) from text such as "STIR: 302 547 891", "|3|0|2|5|4|7|8|9|1|" or "302547891"."""
+    fixed = " ".join(fix_digits(t) for t in text.split())
+    match = _TIN.search(fixed)
+    if match:
+        return match.group(1)
+    # digit boxes and spaced groups: every character between the digits is a separator
+    run = re.search(r"[1-9](?:[\s|\[\]_/.:-]*\d){8}", fixed)
+    if run:
+        digits = digits_only(run.group(0))
+        after = fixed[run.end():]
+        if len(digits) == 9 and not re.match(r"[\s|\[\]_]*\d", after):
+            return digits
+    return None
+
+
+def digit_confusions(digit: str) -> str:
+    """Digits OCR mistakes for `digit` (used to mend a number that breaks an arithmetic check)."""
+    return {
+        "0": "869", "1": "74", "2": "7", "3": "85", "4": "1", "5": "63", "6": "58", "7": "12", "8": "3609",
+        "9": "80",
+    }.get(digit, "")
+
+
+def one_digit_variants(value: Decimal) -> list[Decimal]:
+    """The amounts that differ from `value` in one confusable digit (a misread), nearest confusions first."""
+    text = f"{value:f}"
+    out: list[Decimal] = []
+    for i, ch in enumerate(text):
+        for other in digit_confusions(ch):
+            if i == 0 and other == "0":
+                continue
+            out.append(Decimal(text[:i] + other + text[i + 1:]))
+    return out
