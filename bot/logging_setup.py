@@ -9,7 +9,7 @@ from services.masking import protect_secret, redactor
 
 
 def configure_logging(settings: Settings) -> None:
-    for secret in (settings.bot_token, settings.secret_key, settings.webhook_secret):
+    for secret in (settings.bot_token, settings.secret_key, settings.webhook_secret, settings.eskiz_password):
         if secret is not None:
             protect_secret(secret.get_secret_value())
     handler = logging.StreamHandler()

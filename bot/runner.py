@@ -19,6 +19,8 @@ from bot.factory import App, set_bot_commands
 from bot.scheduler import Scheduler
 from db.migrate import ensure_up_to_date
 from db.models import AppState
+from services.sms.callbacks import add_callback_route as add_sms_callback_route
+from services.sms.urls import resolve_callback_url as resolve_sms_callback_url
 from services.sync.events import handle_webhook
 
 log = logging.getLogger(__name__)
@@ -172,6 +174,8 @@ def build_web_app(app: App, *, telegram: bool = True) -> web.Application:
         web_app.router.add_post(app.settings.webhook_path, _telegram_update)
     web_app.router.add_post(REGOS_WEBHOOK_PATH, _regos_event)
     web_app.router.add_get("/healthz", _health)
+    # Eskiz delivery reports (a secret path derived from SECRET_KEY, or ESKIZ_CALLBACK_URL's path).
+    add_sms_callback_route(web_app.router, app.session_factory, resolve_sms_callback_url(app.settings))
     return web_app
 
 

@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 from bot.runner import stop_on_signals
 from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade
+from sandbox.eskiz import DEFAULT_EMAIL as ESKIZ_EMAIL
+from sandbox.eskiz import DEFAULT_PASSWORD as ESKIZ_PASSWORD
+from sandbox.eskiz import FakeEskiz
 from sandbox.regos.server import FakeRegos
 from sandbox.seed import DEMO_COMPANY, DEMO_PERSONAS, seed_demo_company
 from sandbox.stack import RunningBot, sandbox_settings, start_polling_bot
@@ -45,12 +48,16 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
     fake_regos = FakeRegos(seed=seed, start_date=today - timedelta(days=DEMO_DAYS - 1), days=DEMO_DAYS + 1,
                            receipts_per_day=DEMO_RECEIPTS_PER_DAY, keys=[DEMO_REGOS_KEY], rate_limit=False)
     await fake_regos.start(host)
+    fake_eskiz = FakeEskiz()  # SMS (payslips, invites) go to a local Eskiz; see its /_fake/ controls
+    await fake_eskiz.start(host)
     engine = create_engine(database_url)
     await upgrade(engine)
     http_port = _free_port(host)
     settings = sandbox_settings(base, database_url, scheduler_in_process=True, regos_gateway_url=fake_regos.gateway_url,
                                 http_port=http_port, webhook_host=host, public_url=f"http://{host}:{http_port}",
-                                regos_archive_dir=str(database.parent / "demo_regos_archive"))
+                                regos_archive_dir=str(database.parent / "demo_regos_archive"),
+                                eskiz_base_url=fake_eskiz.api_url, eskiz_email=ESKIZ_EMAIL,
+                                eskiz_password=ESKIZ_PASSWORD)
 
     async with SandboxClient(base) as sandbox:
         personas = []
@@ -96,6 +103,7 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
         await running.stop()
         await engine.dispose()
         await fake_regos.stop()
+        await fake_eskiz.stop()
         await emulator.stop()
 
 
