@@ -252,8 +252,14 @@ async def _sync_regos(args: argparse.Namespace, settings: Settings) -> int:
             books = await day_books(session, args.company, result.date_from, result.date_to)
     finally:
         await engine.dispose()
+    states = {d.day.isoformat(): _day_state(d) for d in result.days}
+    short = [day for day, state in states.items() if state["state"] != "final"]
     if args.json:
-        print(json.dumps(books_to_json(books), ensure_ascii=False))
+        payload = books_to_json(books)
+        for entry in payload.get("days", []):
+            entry.update(states.get(str(entry.get("date")), {}))
+        payload.update(status=str(result.status), short_days=short)
+        print(json.dumps(payload, ensure_ascii=False, default=str))
     else:
         for book in books:
             print(
@@ -276,7 +282,60 @@ async def _sync_regos(args: argparse.Namespace, settings: Settings) -> int:
         line = _regos_problem_line(failure.problem.value, failure.method, failure.error_code, failure.description)
         print(f"error: sync stopped: {line}", file=sys.stderr)
         return 1
+    if short:
+        print(f"error: days still short, to be retried: {', '.join(short)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _day_state(day: Any) -> dict[str, Any]:
+    """A day's state for the CLI: final only when it synced and our books equal REGOS's aggregates."""
+    status = str(getattr(day.status, "value", day.status))
+    reconciliation = day.reconciliation
+    if status in ("failed", "busy"):
+        state = status
+    elif reconciliation is not None and not reconciliation.matches:
+        state = "mismatch"
+    else:
+        state = "final"
+    return {"state": state, "sync_status": status, "error": day.error,
+            "differences": list(reconciliation.differences) if reconciliation is not None else []}
+
+
+async def report_window(session: Any, args: argparse.Namespace) -> tuple[Any, Any] | None:
+    """The company and period a `report` command asks for (`--company`, `--from`, `--to`, `--branch`), or None
+    when they are wrong (told on stderr, in one line)."""
+    from sqlalchemy import select
+
+    from core.i18n import translate
+    from db.models import Branch, Company
+    from services.companies import business_day
+    from services.locale import format_date
+    from services.reports import DateInputError, Period, parse_date
+    from services.reports.periods import MAX_RANGE_DAYS
+
+    company = await session.get(Company, args.company)
+    if company is None or company.deleted_at is not None:
+        print(f"error: no company {args.company}", file=sys.stderr)
+        return None
+    today = business_day(company)
+    try:
+        first = parse_date(args.date_from, today)
+        last = parse_date(args.date_to, today) if args.date_to else first
+    except DateInputError as error:
+        params = {k: format_date(v, "en") if isinstance(v, date) else v for k, v in error.params.items()}
+        print(f"error: {translate('en', error.key, **params)}", file=sys.stderr)
+        return None
+    if last < first or (last - first).days + 1 > MAX_RANGE_DAYS:
+        print(f"error: --to must be on or after --from, at most {MAX_RANGE_DAYS} days later", file=sys.stderr)
+        return None
+    if args.branch:
+        known = set(await session.scalars(select(Branch.id).where(Branch.company_id == company.id)))
+        unknown = sorted(set(args.branch) - known)
+        if unknown:
+            print(f"error: branches {unknown} are not in company {company.id}", file=sys.stderr)
+            return None
+    return company, Period(first, last)
 
 
 async def _report_sales(args: argparse.Namespace, settings: Settings) -> int:
@@ -284,42 +343,19 @@ async def _report_sales(args: argparse.Namespace, settings: Settings) -> int:
     from functools import partial
     from pathlib import Path
 
-    from sqlalchemy import select
-
     from core.i18n import translate
-    from db.models import Branch, Company
-    from services.companies import business_day
-    from services.locale import format_date
-    from services.reports import DateInputError, ExportFormat, Period, export_file_name, export_report, parse_date
+    from services.reports import ExportFormat, export_file_name, export_report
     from services.reports import sales_report as build_report
-    from services.reports.periods import MAX_RANGE_DAYS
 
     locale = args.locale or settings.default_locale
     export_format = ExportFormat(args.format)
 
     async def work(session: Any) -> int:
-        company = await session.get(Company, args.company)
-        if company is None or company.deleted_at is not None:
-            print(f"error: no company {args.company}", file=sys.stderr)
+        window = await report_window(session, args)
+        if window is None:
             return 2
-        today = business_day(company)
-        try:
-            first = parse_date(args.date_from, today)
-            last = parse_date(args.date_to, today) if args.date_to else first
-        except DateInputError as error:
-            params = {k: format_date(v, "en") if isinstance(v, date) else v for k, v in error.params.items()}
-            print(f"error: {translate('en', error.key, **params)}", file=sys.stderr)
-            return 2
-        if last < first or (last - first).days + 1 > MAX_RANGE_DAYS:
-            print(f"error: --to must be on or after --from, at most {MAX_RANGE_DAYS} days later", file=sys.stderr)
-            return 2
-        if args.branch:
-            known = set(await session.scalars(select(Branch.id).where(Branch.company_id == company.id)))
-            unknown = sorted(set(args.branch) - known)
-            if unknown:
-                print(f"error: branches {unknown} are not in company {company.id}", file=sys.stderr)
-                return 2
-        report = await build_report(session, company.id, Period(first, last), branch_ids=args.branch or None)
+        company, period = window
+        report = await build_report(session, company.id, period, branch_ids=args.branch or None)
         data = export_report(report, export_format, partial(translate, locale), locale)
         if args.out is None and export_format is ExportFormat.JSON:
             sys.stdout.write(data.decode("utf-8") + "\n")
@@ -398,6 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
     report_sales.add_argument("--out", help="file to write (default: JSON to stdout, other formats to ./sales_*)")
     report_sales.add_argument("--branch", type=int, action="append", help="only this branch id (repeatable)")
     report_sales.add_argument("--locale", choices=["uz", "ru", "en"], help="language of the file's labels")
+    from bot.cli_cash import add_cash_report
+
+    add_cash_report(report_commands)
     from bot.cli_payroll import add_payroll_commands
 
     add_payroll_commands(commands, report_commands)
@@ -405,6 +444,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli_eskiz import add_eskiz_commands
 
     add_eskiz_commands(commands)
+    from bot.cli_ocr import add_ocr_command
+
+    add_ocr_command(commands)
     demo = add("demo", _demo, "the offline demo: Telegram emulator with a web chat, the bot, a seeded company")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8080)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,6 +14,8 @@ from aiogram.types import TelegramObject
 from aiogram.types import User as TelegramUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.transient import is_transient_db_error, pool_capacity
+from handlers.errors import remember_language
 from services.errors import DomainError, PermissionDenied
 from services.permissions import Capability, can, roles_with
 from services.users import ActiveContext, TelegramIdentity, active_context, get_or_create_user
@@ -21,12 +25,36 @@ log = logging.getLogger(__name__)
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    """One session and transaction per update: committed when the handler returns, rolled back if it raises."""
+    """One session and transaction per update: committed when the handler returns, rolled back if it raises.
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    At most `limit` updates hold a session at once (matched to the engine's pool: the rest queue here instead of
+    timing out in the pool), and a transaction that fails on a transient lock or serialization error (SQLite busy,
+    PostgreSQL serialization failure or deadlock) is run again with backoff; if it still fails, the error reaches
+    the errors router, which tells the user the bot is busy."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, limit: int | None = None,
+                 attempts: int = 3, backoff: float = 0.5) -> None:
         self.session_factory = session_factory
+        self.limit = limit or pool_capacity(session_factory)
+        self.gate = asyncio.Semaphore(self.limit)
+        self.attempts = max(1, attempts)
+        self.backoff = backoff
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.gate:
+            for attempt in range(1, self.attempts + 1):
+                try:
+                    return await self._once(handler, event, data)
+                except Exception as error:
+                    if attempt >= self.attempts or not is_transient_db_error(error):
+                        raise
+                    delay = self.backoff * 2 ** (attempt - 1) * (1 + random.random() / 2)
+                    log.warning("update transaction hit a transient database error (%s), retry %d in %.1fs",
+                                type(error).__name__, attempt, delay)
+                    await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _once(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.session_factory() as session:
             data["session"] = session
             try:
@@ -57,6 +85,7 @@ class CurrentUserMiddleware(BaseMiddleware):
             ),
         )
         data["user"] = user
+        remember_language(telegram_user.id, user.language)
         data["ctx"] = await active_context(session, user)
         return await handler(event, data)
 

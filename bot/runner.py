@@ -8,17 +8,20 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import signal
 from typing import Any
 
 from aiogram import Bot
 from aiohttp import web
+from aiohttp.web_log import AccessLogger
 from sqlalchemy import select, text
 
 from bot.factory import App, set_bot_commands
 from bot.scheduler import Scheduler
 from db.migrate import ensure_up_to_date
 from db.models import AppState
+from services.masking import mask_secret
 from services.sms.callbacks import add_callback_route as add_sms_callback_route
 from services.sms.urls import resolve_callback_url as resolve_sms_callback_url
 from services.sync.events import handle_webhook
@@ -179,8 +182,40 @@ def build_web_app(app: App, *, telegram: bool = True) -> web.Application:
     return web_app
 
 
+_SECRET_PATH = re.compile(r"(/regos/webhook/)([^/?\s\"]+)")
+
+
+def mask_secret_paths(text: str) -> str:
+    """`/regos/webhook/<secret>` with the secret masked as every other secret is (a short prefix)."""
+    return _SECRET_PATH.sub(lambda match: match.group(1) + mask_secret(match.group(2)), text)
+
+
+class MaskingAccessLogger(AccessLogger):
+    """aiohttp's access log with the REGOS webhook secret in the path masked."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        if "/regos/webhook/" not in request.path:
+            super().log(request, response, time)
+            return
+        super().log(_MaskedRequest(request), response, time)  # type: ignore[arg-type]
+
+
+class _MaskedRequest:
+    """What the access log reads of a request, with the secret in its path masked."""
+
+    def __init__(self, request: web.BaseRequest) -> None:
+        self._request = request
+        self.path = mask_secret_paths(request.path)
+        self.path_qs = mask_secret_paths(request.path_qs)
+        self.raw_path = mask_secret_paths(request.raw_path)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._request, name)
+
+
 async def start_http_server(app: App, host: str, port: int, *, telegram: bool) -> web.AppRunner:
-    runner = web.AppRunner(build_web_app(app, telegram=telegram), handle_signals=False)
+    runner = web.AppRunner(build_web_app(app, telegram=telegram), handle_signals=False,
+                           access_log_class=MaskingAccessLogger)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     log.info("HTTP server on %s:%s", host, port)

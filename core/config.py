@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     eskiz_password: SecretStr | None = None
     eskiz_from: str = "4546"  # sender nick; 4546 is Eskiz's shared/test one
     eskiz_callback_url: str | None = None  # where Eskiz posts delivery reports (default: PUBLIC_URL/eskiz/callback/…)
+    # The assistant's model (any OpenAI-compatible endpoint; the fake one: sandbox/openai). No key: offline only.
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str = "https://api.openai.com/v1"
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout: float = 20.0
+    ai_daily_quota: int = 200  # model answers per company per day; past it the offline parser answers
 
     @field_validator("bot_token")
     @classmethod

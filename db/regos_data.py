@@ -331,3 +331,61 @@ class RegosEvent(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+
+class DayItemSales(Base):
+    """``RetailReport/Operations`` of one business day for one branch's tills (issue 9): per item, sold and
+    returned. ``part`` > 0 is a stretch of a till that changed branch that day (its own window)."""
+
+    __tablename__ = "day_item_sales"
+    __table_args__ = (Index("ix_day_item_sales_company_day", "company_id", "business_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    business_day: Mapped[date] = mapped_column(Date)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id", ondelete="SET NULL"), default=None)
+    part: Mapped[int] = mapped_column(Integer, default=0)
+    item_regos_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    sold_quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("0"))
+    sold_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    returned_quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("0"))
+    returned_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+
+
+class DayPaymentSales(Base):
+    """``RetailReport/Payments`` of one business day for one branch's tills, per payment type (issue 9)."""
+
+    __tablename__ = "day_payment_sales"
+    __table_args__ = (Index("ix_day_payment_sales_company_day", "company_id", "business_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    business_day: Mapped[date] = mapped_column(Date)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id", ondelete="SET NULL"), default=None)
+    part: Mapped[int] = mapped_column(Integer, default=0)
+    payment_type_regos_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    payment_type_name: Mapped[str] = mapped_column(String(128), default="")
+    sale_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    return_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+
+
+class DayReportCounts(Base):
+    """``RetailReport/Counts`` of one business day for one branch's tills, kept beside our header sums; both
+    figures stay, a mismatch is flagged in ``reconciliations`` (issue 9)."""
+
+    __tablename__ = "day_report_counts"
+    __table_args__ = (Index("ix_day_report_counts_company_day", "company_id", "business_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    business_day: Mapped[date] = mapped_column(Date)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id", ondelete="SET NULL"), default=None)
+    part: Mapped[int] = mapped_column(Integer, default=0)
+    till_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    window_start: Mapped[int] = mapped_column(BigInteger, default=0)
+    window_end: Mapped[int] = mapped_column(BigInteger, default=0)
+    sale_count: Mapped[int] = mapped_column(Integer, default=0)
+    return_count: Mapped[int] = mapped_column(Integer, default=0)
+    gross_profit: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -7,10 +7,27 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import errors, help, membership, regos, reports, settings, start, sync
+from handlers import (
+    approvals,
+    assistant,
+    cash,
+    errors,
+    expenses,
+    help,
+    membership,
+    mysales,
+    payroll,
+    regos,
+    reports,
+    settings,
+    start,
+    sync,
+)
 
 
 def get_routers() -> list[Router]:
     return [errors.get_router(), regos.get_router(), start.get_router(), help.get_router(),
             membership.get_router(), sync.get_router(), settings.get_router(), reports.get_router(),
+            payroll.get_router(), mysales.get_router(), approvals.get_router(), expenses.get_router(),
+            cash.get_router(), assistant.get_router(),
             help.get_fallback_router()]

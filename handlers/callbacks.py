@@ -17,7 +17,9 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from db.finance import MovementKind
 from db.models import Role, TaxRegime
+from services.approvals import ApprovalAction
 from services.reports import ExportFormat, PeriodKind
 
 # --- bases (never packed themselves) ------------------------------------------------------------------------------
@@ -109,6 +111,7 @@ class SettingsAction(StrEnum):
     BRANCHES = "branches"
     BRANCH = "branch"
     ALL_BRANCHES = "allbranches"
+    VIEW = "view"  # back to the settings card (Back / Done of the branch picker)
 
 
 class SettingsCb(CompanyCallback, prefix="st"):
@@ -167,7 +170,142 @@ class ReportExportCb(CompanyCallback, prefix="rpx"):
     fmt: ExportFormat
 
 
+# --- approvals, expenses, cash ------------------------------------------------------------------------------------
+
+
+class ApprovalCb(CompanyCallback, prefix="ap"):
+    """A card's button (queued by services.approvals, which packs it the same way: `button_data`)."""
+
+    action: ApprovalAction
+    request: int  # an approval request id
+
+
+class ApprovalListCb(CompanyCallback, prefix="al"):
+    page: int = 0
+
+
+class ExpenseFlowAction(StrEnum):
+    CONFIRM_AMOUNT = "amt"  # yes, the amount above the ceiling is right
+    REENTER_AMOUNT = "re"  # no, type it again
+    CATEGORY = "cat"
+    BRANCH = "br"
+    SKIP = "skip"  # no comment / no receipt
+    SUBMIT = "ok"
+    CANCEL = "x"
+
+
+class ExpenseFlowCb(CompanyFlowCallback, prefix="ex"):
+    action: ExpenseFlowAction
+    category: int = 0  # a category id (CATEGORY)
+    branch: int = 0  # a branch id (BRANCH)
+
+
+class ExpenseListAction(StrEnum):
+    PERIOD = "p"  # next period
+    BRANCH = "b"  # next branch
+    STATUS = "s"  # next status
+    CATEGORY = "c"  # next category
+    PAGE = "pg"
+    EXPORT = "xl"
+    SETUP = "set"  # the owner's categories and limits
+
+
+class ExpensePeriod(StrEnum):
+    TODAY = "d"
+    THIS_WEEK = "w"
+    THIS_MONTH = "m"
+    LAST_MONTH = "lm"
+
+
+class ExpenseStatusFilter(StrEnum):
+    ANY = "a"
+    PENDING = "p"
+    APPROVED = "ok"
+    REJECTED = "no"
+    WITHDRAWN = "wd"
+
+
+class ExpenseListCb(CompanyCallback, prefix="el"):
+    action: ExpenseListAction
+    period: ExpensePeriod = ExpensePeriod.THIS_MONTH
+    branch: int = 0  # a branch id; 0: every branch the reader sees
+    status: ExpenseStatusFilter = ExpenseStatusFilter.ANY
+    category: int = 0  # a category id; 0: any
+    page: int = 0
+
+
+class ExpenseSetupAction(StrEnum):
+    ADD_CATEGORY = "add"
+    REMOVE_CATEGORY = "rm"
+    LIMIT = "lim"
+
+
+class ExpenseLimit(StrEnum):
+    AUTO_APPROVE = "auto"
+    CEILING = "ceil"
+    MANAGER = "mgr"
+
+
+class ExpenseSetupCb(CompanyCallback, prefix="es"):
+    action: ExpenseSetupAction
+    category: int = 0  # a category id (REMOVE_CATEGORY)
+    limit: ExpenseLimit | None = None  # which limit (LIMIT)
+
+
+class CashAction(StrEnum):
+    OPERATION = "op"  # an operation is chosen: pick the register
+    REGISTER = "reg"  # the register is chosen: the target (transfer) or the amount
+    TARGET = "to"  # the register a transfer goes to
+    ALL = "all"  # collect everything the register holds
+    SKIP_NOTE = "skip"
+    CANCEL = "x"
+
+
+class CashCb(CompanyFlowCallback, prefix="ca"):
+    action: CashAction
+    op: MovementKind | None = None  # DEPOSIT, WITHDRAWAL, TRANSFER_OUT, COLLECTION (OPERATION)
+    box: int = 0  # a cash register id (REGISTER, TARGET)
+
+
+class CashMenuAction(StrEnum):
+    SETUP = "set"  # the owner's register limits and the approval threshold
+    LIMIT = "lim"  # ask for a register's limit
+    THRESHOLD = "thr"  # ask for the withdrawal approval threshold
+
+
+class CashMenuCb(CompanyCallback, prefix="cm"):
+    action: CashMenuAction
+    box: int = 0  # a cash register id (LIMIT)
+
+
+class CashAlertCb(CompanyCallback, prefix="cl"):
+    """The limit alert's "confirm collection" (queued by services.cash, which packs it: `alert_button_data`)."""
+
+    box: int  # a cash register id
+
+
+# --- payroll ------------------------------------------------------------------------------------------------------
+
+
+class PayrollAction(StrEnum):
+    MONTH = "m"  # open (compute) the draft of `month`
+    TYPE_MONTH = "t"  # ask for a month typed as YYYY-MM
+    RECOMPUTE = "rc"
+    SUBMIT = "sb"  # submit for approval (the approval engine)
+    APPROVE = "ok"  # an approver's shortcut on the payroll card (decided through the engine)
+    REGISTER = "xl"  # the register as Excel
+    PAID = "pd"
+    CORRECT = "cr"  # a new version of an approved month
+
+
+class PayrollCb(CompanyCallback, prefix="pr"):
+    action: PayrollAction
+    month: int = 0  # YYYYMM (MONTH, CORRECT)
+    run: int = 0  # a payroll run id
+
+
 ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
     LanguageCb, StartCb, NewCompanyCb, InviteCb, MemberCb, SwitchCompanyCb, SettingsCb, RegosCb, EmployeeCb,
-    ReportPeriodCb, ReportBranchCb, ReportExportCb,
+    ReportPeriodCb, ReportBranchCb, ReportExportCb, ApprovalCb, ApprovalListCb, ExpenseFlowCb, ExpenseListCb,
+    ExpenseSetupCb, CashCb, CashMenuCb, CashAlertCb, PayrollCb,
 )

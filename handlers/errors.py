@@ -15,9 +15,10 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
 from core.i18n import translate
+from db.transient import is_transient_db_error
 from handlers.kit import refusal_text
 from services.errors import DomainError
-from services.locale import DEFAULT_LOCALE
+from services.locale import DEFAULT_LOCALE, SUPPORTED_LOCALES, normalize_locale
 
 log = logging.getLogger("smartsavdo.errors")
 
@@ -38,9 +39,32 @@ async def _tell(bot: Bot, event: ErrorEvent, text: str) -> None:
         log.exception("could not tell the user about the failure of update %s", update.update_id)
 
 
+_LANGUAGES: dict[int, str] = {}
+_LANGUAGES_MAX = 100_000
+
+
+def remember_language(telegram_id: int, language: str | None) -> None:
+    """The language each user chose, kept in memory so that a failure before their row loads is still told in it."""
+    if not language:
+        return
+    if len(_LANGUAGES) >= _LANGUAGES_MAX and telegram_id not in _LANGUAGES:
+        _LANGUAGES.pop(next(iter(_LANGUAGES)))
+    _LANGUAGES[telegram_id] = language
+
+
 def _locale(data: dict[str, Any]) -> str:
     i18n = data.get("i18n")
-    return getattr(i18n, "locale", None) or DEFAULT_LOCALE
+    locale = getattr(i18n, "locale", None)
+    if locale:
+        return str(locale)
+    language = getattr(data.get("user"), "language", None)
+    if language in SUPPORTED_LOCALES:
+        return str(language)
+    telegram_user = data.get("event_from_user")
+    telegram_id = getattr(telegram_user, "id", None)
+    if telegram_id is not None and telegram_id in _LANGUAGES:
+        return _LANGUAGES[telegram_id]
+    return normalize_locale(getattr(telegram_user, "language_code", None)) or DEFAULT_LOCALE
 
 
 async def domain_refusal(event: ErrorEvent, bot: Bot, **data: Any) -> None:
@@ -50,6 +74,10 @@ async def domain_refusal(event: ErrorEvent, bot: Bot, **data: Any) -> None:
 
 
 async def unexpected_failure(event: ErrorEvent, bot: Bot, **data: Any) -> None:
+    if is_transient_db_error(event.exception):
+        log.warning("update %s: the database stayed busy (%s)", event.update.update_id, type(event.exception).__name__)
+        await _tell(bot, event, translate(_locale(data), "error-busy"))
+        return
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     await _tell(bot, event, translate(_locale(data), "error-generic", ref=event.update.update_id))
 

@@ -36,6 +36,11 @@ async def not_understood(message: Message, i18n: I18nContext, ctx: ActiveContext
     await message.answer(i18n.get("not-understood"), reply_markup=main_menu(i18n, ctx.role if ctx else None))
 
 
+async def not_a_file_yet(message: Message, i18n: I18nContext, ctx: ActiveContext | None) -> None:
+    """A photo or a file nobody before this router takes: say what to do instead."""
+    await message.answer(i18n.get("not-a-file-yet"), reply_markup=main_menu(i18n, ctx.role if ctx else None))
+
+
 async def unknown_button(query: CallbackQuery) -> None:
     """Forged or outdated callback data: say so, change nothing."""
     raise DomainError("error-stale-button")
@@ -53,6 +58,8 @@ def get_fallback_router() -> Router:
     router = Router(name="fallback")
     # In groups the bot keeps quiet about what it does not understand: people talk there to each other.
     router.message.register(unknown_command, F.chat.type == ChatType.PRIVATE, F.text.startswith("/"))
+    router.message.register(not_a_file_yet, F.chat.type == ChatType.PRIVATE,
+                            F.photo | F.document | F.video | F.voice | F.audio)
     router.message.register(not_understood, F.chat.type == ChatType.PRIVATE)
     router.callback_query.register(unknown_button)
     return router

@@ -107,6 +107,17 @@ async def flow_is_current(state: FSMContext | None, callback_data: CallbackData)
 # --- middlewares --------------------------------------------------------------------------------------------------
 
 
+_DB_INT_MAX = 2**63 - 1
+
+
+def _numbers_fit(callback_data: CallbackData) -> bool:
+    """Every integer a button carries fits the database's 64-bit integers (a forged one may not)."""
+    for value in callback_data.model_dump().values():
+        if isinstance(value, int) and not isinstance(value, bool) and not -_DB_INT_MAX <= value <= _DB_INT_MAX:
+            return False
+    return True
+
+
 class CallbackScope(BaseMiddleware):
     """Inner callback middleware: checks the company and the flow a button carries, once for every handler."""
 
@@ -114,6 +125,9 @@ class CallbackScope(BaseMiddleware):
         callback_data = data.get("callback_data")
         if isinstance(event, CallbackQuery) and isinstance(callback_data, CallbackData):
             fields = type(callback_data).model_fields
+            if not _numbers_fit(callback_data):  # a forged button: no id of ours is that large
+                log.info("button with an out-of-range number refused: %r", event.data)
+                raise DomainError("error-step-over")
             if "company" in fields:
                 ctx = data.get("ctx")
                 if ctx is None:

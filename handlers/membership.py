@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
@@ -15,14 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.config import Settings
 from core.i18n import all_translations
 from db import repositories as repo
-from db.models import Membership, User
+from db.models import Membership, Role, User
 from handlers.callbacks import InviteAction, InviteCb, MemberAction, MemberCb, SwitchCompanyCb
 from handlers.common import branches_text, esc, main_menu, role_name
 from handlers.kit import edit_or_send, end_flow, start_flow
 from services import invites, members
 from services.errors import DomainError
 from services.locale import format_datetime
-from services.permissions import Capability, assignable_roles
+from services.permissions import Capability, assignable_roles, can_manage
 from services.users import ActiveContext, switch_company
 
 INVITERS = {"capability": Capability.INVITE_CREATE}
@@ -83,10 +84,16 @@ async def _make_invite(query: CallbackQuery, callback_data: InviteCb, branch_id:
     me = await bot.me()
     expires = format_datetime(invite.expires_at.astimezone(ZoneInfo(ctx.company.timezone)), i18n.locale)
     await end_flow(state, InviteCb)  # pressed again, the buttons say the step is over: one invite per flow
+    link = invites.deep_link(me.username, invite.code)
+    share = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+        text=i18n.get("btn-share-invite"),
+        url="https://t.me/share/url?" + urlencode(
+            {"url": link, "text": i18n.get("invite-share-text", company=ctx.company.name)}),
+    )]]) if link.startswith("https://") else None
     await edit_or_send(query, i18n.get(
         "invite-created", role=role_name(i18n, callback_data.role),
         branch=esc(branch.name) if branch else i18n.get("all-branches"),
-        expires=expires, link=esc(invites.deep_link(me.username, invite.code))))
+        expires=expires, link=esc(link)), share)
 
 
 # --- /members: cards; every press is idempotent ------------------------------------------------------------------
@@ -109,6 +116,8 @@ async def _members_view(
         name = _member_name(i18n, membership, user)
         lines.append(i18n.get("member-line", name=name, role=role_name(i18n, membership.role),
                               branches=branches_text(i18n, membership)))
+        if not can_manage(ctx.role, Role(membership.role)):
+            continue  # a button that could only refuse is not offered (a manager and the owner, another manager)
         buttons.append([InlineKeyboardButton(
             text=f"{membership.user.first_name or membership.user.telegram_id} · {role_name(i18n, membership.role)}",
             callback_data=MemberCb(company=ctx.company.id, action=MemberAction.OPEN, member=membership.id).pack(),

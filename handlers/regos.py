@@ -22,6 +22,7 @@ from magic_filter import RegexpMode
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.config import Settings
+from core.i18n import all_translations
 from db import repositories as repo
 from db.models import Employee, User
 from handlers.callbacks import EmployeeAction, EmployeeCb, RegosAction, RegosCb
@@ -42,6 +43,7 @@ OWNERS = {"capability": Capability.REGOS_MANAGE}
 EMPLOYEES_PER_PAGE = 30
 # A REGOS integration key is 32 letters and digits; anything that looks like one in a group is removed.
 KEY_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{32}(?![0-9A-Za-z])")
+KEY_CANDIDATE = re.compile(r"[0-9A-Za-z_-]{16,64}")  # what might be a key, mistyped or not: deleted unread
 
 
 class RegosStates(StatesGroup):
@@ -111,7 +113,8 @@ async def _ask_key(message: Message, i18n: I18nContext, ctx: ActiveContext, stat
 def _outcome_text(i18n: I18nContext, outcome: ConnectOutcome) -> str:
     if outcome.ok:
         return i18n.get("regos-connected", branches=outcome.branches_found)
-    code = outcome.error_code if outcome.error_code is not None else (outcome.http_status or "—")
+    # a code is an identifier, not an amount: str() keeps Fluent from printing "8 213"
+    code = str(outcome.error_code if outcome.error_code is not None else (outcome.http_status or "—"))
     problem = outcome.problem
     if problem is RegosProblem.KEY_MALFORMED:
         return i18n.get("regos-key-format")
@@ -131,6 +134,9 @@ async def regos_key_pasted(
     ctx: ActiveContext, settings: Settings, secret_box: SecretBox | None, bot: Bot,
 ) -> None:
     key = (message.text or "").strip()
+    if not KEY_CANDIDATE.fullmatch(key):  # words, a question, a short code: not a key; the step goes on
+        await message.answer(i18n.get("regos-key-format"))
+        return
     protect_secret(key)  # from now on the key is masked in every log line
     await _delete_quietly(message)  # the secret must not stay in the chat
     data = await state.get_data()
@@ -266,6 +272,7 @@ def get_router() -> Router:
     router.message.register(regos_in_group, ~private, Command("regos"))
     router.message.register(key_in_group, ~private, F.text.regexp(KEY_LIKE, mode=RegexpMode.SEARCH))
     router.message.register(regos_status, Command("regos"), private, flags=OWNERS)
+    router.message.register(regos_status, F.text.in_(all_translations("menu-regos")), private, flags=OWNERS)
     typed = (F.text, ~F.text.startswith("/"))
     router.message.register(regos_key_pasted, StateFilter(RegosStates.key), private, *typed, flags=OWNERS)
     router.message.register(key_outside_flow, private, F.text.regexp(r"^\s*[0-9A-Za-z]{32}\s*$"),

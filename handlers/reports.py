@@ -53,6 +53,8 @@ from services.reports import (
     split_message,
     truncate,
 )
+from services.reports.cache import cached_sales_report, cached_value
+from services.reports.coverage import coverage
 from services.reports.render import scope_text
 from services.reports.sales import SalesReport
 from services.users import ActiveContext
@@ -153,11 +155,22 @@ async def _deliver_report(bot: Bot, where: MaybeInaccessibleMessageUnion, i18n: 
         await _send_file(bot, chat_id, i18n, session, ctx, period, scope, ExportFormat.XLSX)
         return
     async with ChatActionSender.typing(bot=bot, chat_id=chat_id):
-        report = await sales_report(session, ctx.company.id, period, branch_ids=scope)
-        parts = split_message(render_sales_report(report, i18n.get, i18n.locale))
-        series = await daily_series(session, ctx.company.id, chart_window(period), branch_ids=scope)
-        chart = (await asyncio.to_thread(daily_chart_png, series, i18n.get, i18n.locale)
-                 if has_chart_data(series) else None)
+        report = await cached_sales_report(session, ctx.company.id, period, branch_ids=scope)
+        warning = await _coverage_warning(i18n, session, ctx, period, report.previous_period)
+        text = render_sales_report(report, i18n.get, i18n.locale)
+        if warning:  # under the title and period lines, above the figures it qualifies
+            head, _, body = text.partition("\n\n")
+            text = f"{head}\n\n{warning}{body}"
+        parts = split_message(text)
+        window = chart_window(period)
+
+        async def _chart() -> tuple[Any, bytes | None]:
+            series = await daily_series(session, ctx.company.id, window, branch_ids=scope)
+            png = (await asyncio.to_thread(daily_chart_png, series, i18n.get, i18n.locale)
+                   if has_chart_data(series) else None)
+            return series, png
+
+        series, chart = await cached_value(session, ctx.company.id, window, scope, ("chart", i18n.locale), _chart)
     keyboard = None if report.totals.is_empty else _export_keyboard(i18n, ctx.company.id, period, branch)
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
@@ -165,6 +178,22 @@ async def _deliver_report(bot: Bot, where: MaybeInaccessibleMessageUnion, i18n: 
     if chart is not None:
         await bot.send_photo(chat_id, BufferedInputFile(chart, "sales.png"),
                              caption=chart_caption(series, i18n.get, i18n.locale))
+
+
+async def _coverage_warning(i18n: I18nContext, session: AsyncSession, ctx: ActiveContext, period: Period,
+                            previous: Period | None) -> str:
+    """Lines heading the report when part of its period (or of the comparison period) was never imported."""
+    today = business_day(ctx.company)
+    lines = []
+    for key, span in (("report-missing-days", period), ("report-missing-days-compared", previous)):
+        if span is None:
+            continue
+        found = await coverage(session, ctx.company.id, span, today)
+        if not found.complete:
+            days = ", ".join(format_period(Period(first, last), i18n.locale)
+                             for first, last in found.ranges()[:5])
+            lines.append(i18n.get(key, count=len(found.missing), days=days))
+    return "\n".join(lines) + "\n\n" if lines else ""
 
 
 async def _choose_branch_or_report(bot: Bot, where: MaybeInaccessibleMessageUnion, i18n: I18nContext,

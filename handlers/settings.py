@@ -11,6 +11,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.i18n import all_translations
 from db.models import Branch, Membership
 from handlers.callbacks import SettingsAction, SettingsCb
 from handlers.common import esc
@@ -83,6 +84,9 @@ async def _show_branches(query: CallbackQuery, i18n: I18nContext, ctx: ActiveCon
             for branch in visible]
     rows.append([InlineKeyboardButton(text=i18n.get("btn-settings-all-branches"), callback_data=SettingsCb(
         company=ctx.company.id, action=SettingsAction.ALL_BRANCHES).pack())])
+    back = SettingsCb(company=ctx.company.id, action=SettingsAction.VIEW).pack()
+    rows.append([InlineKeyboardButton(text=i18n.get("btn-back"), callback_data=back),
+                 InlineKeyboardButton(text=i18n.get("btn-done"), callback_data=back)])
     await edit_or_send(query, i18n.get("settings-branches-title"), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
@@ -163,9 +167,15 @@ async def all_branches(query: CallbackQuery, i18n: I18nContext, session: AsyncSe
     await _show_branches(query, i18n, ctx, await visible_branches(session, ctx.membership))
 
 
+async def settings_view(query: CallbackQuery, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext) -> None:
+    text, keyboard = await _view(session, i18n, ctx)
+    await edit_or_send(query, text, keyboard)
+
+
 def get_router() -> Router:
     router = Router(name="settings")
     router.message.register(settings_command, Command("settings"), flags=FOLLOWERS)
+    router.message.register(settings_command, F.text.in_(all_translations("menu-settings")), flags=FOLLOWERS)
     router.message.register(settings_time, StateFilter(SettingsStates.time), F.text, ~F.text.startswith("/"),
                             flags=COMPANY)
     callbacks = router.callback_query
@@ -175,4 +185,5 @@ def get_router() -> Router:
     callbacks.register(branches_shown, SettingsCb.filter(F.action == SettingsAction.BRANCHES), flags=FOLLOWERS)
     callbacks.register(branch_toggled, SettingsCb.filter(F.action == SettingsAction.BRANCH), flags=FOLLOWERS)
     callbacks.register(all_branches, SettingsCb.filter(F.action == SettingsAction.ALL_BRANCHES), flags=FOLLOWERS)
+    callbacks.register(settings_view, SettingsCb.filter(F.action == SettingsAction.VIEW), flags=FOLLOWERS)
     return router

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -15,7 +16,7 @@ from db.models import TaxRegime, User
 from handlers.callbacks import LanguageCb, NewCompanyAction, NewCompanyCb, StartAction, StartCb
 from handlers.common import esc, main_menu, role_name
 from handlers.keyboards import language_keyboard
-from handlers.kit import current_flow, edit_or_send, refusal_text, start_flow
+from handlers.kit import current_flow, edit_or_send, is_not_modified, refusal_text, start_flow
 from services import companies, invites
 from services.companies import COMMON_TIMEZONES
 from services.errors import DomainError
@@ -33,6 +34,15 @@ class CreateCompany(StatesGroup):
     tin = State()
     timezone = State()
     regime = State()
+
+
+async def _drop_buttons(message: Message) -> None:
+    """Takes the buttons off an answered step; a double tap (already without buttons) is not an error."""
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except TelegramBadRequest as error:
+        if not is_not_modified(error):
+            raise
 
 
 async def _greet(message: Message, i18n: I18nContext, user: User, ctx: ActiveContext | None) -> None:
@@ -145,8 +155,9 @@ async def company_name(message: Message, state: FSMContext, i18n: I18nContext) -
     await message.answer(i18n.get("create-ask-tin"))
 
 
-async def company_tin(message: Message, state: FSMContext, i18n: I18nContext) -> None:
+async def company_tin(message: Message, state: FSMContext, i18n: I18nContext, session: AsyncSession) -> None:
     tin = companies.normalize_tin(message.text or "")
+    await companies.ensure_tin_free(session, tin)  # refused at this step, so another TIN can be typed
     await state.update_data(tin=tin)
     await state.set_state(CreateCompany.timezone)
     await message.answer(i18n.get("create-ask-timezone"),
@@ -177,7 +188,7 @@ async def company_timezone_button(query: CallbackQuery, callback_data: NewCompan
     if not 0 <= callback_data.zone < len(COMMON_TIMEZONES):
         raise DomainError("error-stale-button")
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+        await _drop_buttons(query.message)
         await _ask_regime(query.message, state, i18n, COMMON_TIMEZONES[callback_data.zone])
 
 
@@ -197,7 +208,7 @@ async def company_regime(query: CallbackQuery, callback_data: NewCompanyCb, stat
     await state.clear()
     ctx = await active_context(session, user)
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+        await _drop_buttons(query.message)
         await query.message.answer(
             i18n.get("create-done", company=esc(company.name), tin=company.tin, timezone=company.timezone),
             reply_markup=main_menu(i18n, ctx.role if ctx else None),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.filters import Command
 from aiogram.types import Message
@@ -13,6 +13,7 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.config import Settings
+from core.i18n import all_translations
 from handlers.kit import edit_or_send
 from services.crypto import SecretBox
 from services.errors import DomainError
@@ -117,4 +118,5 @@ async def sync_command(
 def get_router() -> Router:
     router = Router(name="sync")
     router.message.register(sync_command, Command("sync"), flags=SYNC)
+    router.message.register(sync_command, F.text.in_(all_translations("menu-sync")), flags=SYNC)
     return router

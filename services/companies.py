@@ -51,6 +51,15 @@ def business_day(company: Company, moment: datetime | None = None) -> date:
     return (moment or utcnow()).astimezone(ZoneInfo(company.timezone)).date()
 
 
+async def ensure_tin_free(session: AsyncSession, tin: str) -> None:
+    """One company per TIN: a second one would split the same business's books. Its owner can invite."""
+    taken = await session.scalar(
+        select(Company.id).where(Company.tin == tin, Company.deleted_at.is_(None)).limit(1)
+    )
+    if taken is not None:
+        raise ValidationFailed("error-tin-taken", tin=tin)
+
+
 async def create_company(
     session: AsyncSession,
     *,
@@ -63,6 +72,7 @@ async def create_company(
     company = Company(
         name=normalize_name(name), tin=normalize_tin(tin), timezone=normalize_timezone(timezone), settings={}
     )
+    await ensure_tin_free(session, company.tin)
     session.add(company)
     await session.flush()
     session.add(CompanyTaxRegime(company_id=company.id, regime=regime.value, effective_from=business_day(company)))

@@ -10,12 +10,15 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.i18n import translate
 from db import repositories as repo
 from db.base import utcnow
 from db.models import Branch, Invite, Membership, Role, User
-from services import audit
+from services import audit, outbox
 from services.errors import PermissionDenied, ValidationFailed
+from services.locale import DEFAULT_LOCALE
 from services.permissions import Capability, assignable_roles, branch_scope, can, require, visible_branches
+from services.reports.render import esc
 
 INVITE_PREFIX = "inv_"
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
@@ -146,4 +149,22 @@ async def redeem_invite(session: AsyncSession, *, code: str, user: User) -> Memb
     audit.record(session, "invite.redeemed", company_id=company.id, user_id=user.id, role=invite.role)
     await session.flush()
     membership.company = company
+    await _tell_owners(session, invite, user, company.name)
     return membership
+
+
+async def _tell_owners(session: AsyncSession, invite: Invite, joined: User, company_name: str) -> None:
+    """The owners (and whoever made the invite) learn who joined, through the outbox: sent after commit."""
+    people = {person.id: person for person in await outbox.people_with_roles(session, invite.company_id, (Role.OWNER,))}
+    if invite.created_by_user_id is not None and invite.created_by_user_id not in people:
+        creator = await session.get(User, invite.created_by_user_id)
+        if creator is not None and not creator.bot_blocked:
+            people[creator.id] = creator
+    people.pop(joined.id, None)
+    name = esc(joined.first_name or (f"@{joined.username}" if joined.username else str(joined.telegram_id)))
+    for person in people.values():
+        locale = person.language or DEFAULT_LOCALE
+        text = translate(locale, "invite-joined-owner", name=name, company=esc(company_name),
+                         role=translate(locale, f"role-{Role(invite.role).value}"))
+        await outbox.enqueue(session, chat_id=person.telegram_id, text=text, kind="invite.joined",
+                             company_id=invite.company_id, dedupe_key=f"invite-joined:{invite.id}:{person.id}")

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 SUPPORTED_LOCALES = ("uz", "ru", "en")
 DEFAULT_LOCALE = "uz"
 
-CURRENCY_SUFFIX = {"uz": "so'm", "ru": "сум", "en": "UZS"}
+CURRENCY_SUFFIX = {"uz": "soʻm", "ru": "сум", "en": "UZS"}
 DECIMAL_SEPARATOR = {"uz": ",", "ru": ",", "en": "."}
 GROUP_SEPARATOR = " "  # a plain space groups thousands in all three; it survives Telegram and copy-paste
 

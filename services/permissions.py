@@ -32,13 +32,19 @@ class Capability(StrEnum):
     INVITE_CREATE = "invite.create"  # /invite (roles and branches: services.invites)
     # Room for the features that come next; nothing checks these yet, but the table already says who.
     EXPENSE_SUBMIT = "expense.submit"
+    EXPENSE_READ = "expense.read"  # /expenses of the branches one sees (others see their own)
+    EXPENSE_SETTINGS = "expense.settings"  # categories, auto-approval limit, ceiling, managers' approval limit
     APPROVE = "approve"
+    CASH_READ = "cash.read"  # /cash: registers and balances
+    CASH_OPERATE = "cash.operate"  # deposits, withdrawals, transfers, collections
+    CASH_SETTINGS = "cash.settings"  # register limits, withdrawal approval threshold
     PAYROLL_PREPARE = "payroll.prepare"
     PAYROLL_APPROVE = "payroll.approve"
     TAX_PREPARE = "tax.prepare"
     INVOICE_SUBMIT = "invoice.submit"
     INVOICE_REVIEW = "invoice.review"
     AI_ASK = "ai.ask"
+    OWN_SALES_READ = "sales.own"  # /mysales: the receipts of the REGOS seller linked to the member
 
 
 _OWNER, _MANAGER, _ACCOUNTANT = Role.OWNER, Role.MANAGER, Role.ACCOUNTANT
@@ -47,20 +53,26 @@ _OWNER, _MANAGER, _ACCOUNTANT = Role.OWNER, Role.MANAGER, Role.ACCOUNTANT
 ROLE_CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.COMPANY_SWITCH: frozenset(ALL_ROLES),
     Capability.REPORTS_READ: frozenset({_OWNER, _MANAGER, _ACCOUNTANT}),
-    Capability.SUMMARY_FOLLOW: frozenset({_OWNER, _MANAGER}),
+    Capability.SUMMARY_FOLLOW: frozenset({_OWNER, _MANAGER, _ACCOUNTANT}),
     Capability.SETTINGS_COMPANY: frozenset({_OWNER}),
     Capability.SYNC_RUN: frozenset({_OWNER, _MANAGER}),
     Capability.REGOS_MANAGE: frozenset({_OWNER}),
     Capability.MEMBERS_MANAGE: frozenset({_OWNER, _MANAGER}),
     Capability.INVITE_CREATE: frozenset({_OWNER, _MANAGER}),
     Capability.EXPENSE_SUBMIT: frozenset({_OWNER, _MANAGER, _ACCOUNTANT, Role.CASHIER}),
+    Capability.EXPENSE_READ: frozenset({_OWNER, _MANAGER, _ACCOUNTANT}),
+    Capability.EXPENSE_SETTINGS: frozenset({_OWNER}),
     Capability.APPROVE: frozenset({_OWNER, _MANAGER}),
+    Capability.CASH_READ: frozenset({_OWNER, _MANAGER, _ACCOUNTANT, Role.CASHIER}),
+    Capability.CASH_OPERATE: frozenset({_OWNER, _MANAGER, Role.CASHIER}),
+    Capability.CASH_SETTINGS: frozenset({_OWNER}),
     Capability.PAYROLL_PREPARE: frozenset({_OWNER, _ACCOUNTANT}),
     Capability.PAYROLL_APPROVE: frozenset({_OWNER}),
     Capability.TAX_PREPARE: frozenset({_OWNER, _ACCOUNTANT}),
     Capability.INVOICE_SUBMIT: frozenset({_OWNER, _MANAGER, _ACCOUNTANT, Role.WAREHOUSE}),
     Capability.INVOICE_REVIEW: frozenset({_OWNER, _ACCOUNTANT}),
     Capability.AI_ASK: frozenset({_OWNER, _MANAGER, _ACCOUNTANT}),
+    Capability.OWN_SALES_READ: frozenset(ALL_ROLES),
 }
 
 

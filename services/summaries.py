@@ -16,9 +16,10 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.models import Branch, Company, Membership, Role, SummaryDelivery, User
+from db.models import Branch, Company, Membership, SummaryDelivery, User
 from db.regos_data import Item, StockLevel
 from services.locale import format_date, format_money, format_number
+from services.permissions import Capability, branch_scope, roles_with
 from services.reports.periods import Period, PeriodKind, month_end
 from services.reports.render import Translate, esc, format_change, format_period, render_sales_report
 from services.reports.sales import SalesReport, Totals, change_percent, sales_report
@@ -28,7 +29,7 @@ DROP_ALERT = Decimal("-20")  # percent against the same weekday last week
 RETURNS_ALERT_SHARE = Decimal("0.05")  # returns above 5% of gross sales, and well above the usual share
 LOW_STOCK_LIMIT = 10
 CORRECTION_DAYS = 7  # a late return this many days back still gets a correction
-SUMMARY_ROLES = (Role.OWNER, Role.MANAGER)
+SUMMARY_ROLES = roles_with(Capability.SUMMARY_FOLLOW)  # the permission table decides who gets summaries
 
 
 # --- settings -----------------------------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ class Recipient:
 
 def membership_branch_scope(membership: Membership) -> frozenset[int] | None:
     """The branches this member follows: those they chose, within those they may see."""
-    allowed = frozenset(branch.id for branch in membership.branches) or None
+    allowed = branch_scope(membership)
     chosen = (membership.settings or {}).get("summary_branches")
     if chosen:
         chosen_ids = frozenset(int(branch_id) for branch_id in chosen)

@@ -40,6 +40,9 @@ from services.summaries import (
     summary_settings,
 )
 
+# A summary time before this hour belongs to the previous day's close (shops here close by late evening; 00:00-05:59
+# is still "tonight's" end of day).
+DAY_CLOSES_BY_HOUR = 6
 GRACE = timedelta(hours=3)  # a summary missed through downtime is still sent this long after its time
 PERIOD_KINDS = ("weekly", "monthly")
 
@@ -70,7 +73,13 @@ def daily_due(company: Company, local_now: datetime) -> str | None:
     if not settings.daily:
         return None
     day = due_at(local_now, settings.at.hour, settings.at.minute, lambda _: True)
-    return day.isoformat() if day else None
+    return covered_day(day, settings.at.hour).isoformat() if day else None
+
+
+def covered_day(sent_on: date, at_hour: int) -> date:
+    """The business day a daily summary sent on `sent_on` reports: the day itself when sent in its evening,
+    the day before when its time is after midnight and before the usual close (a 27-minute-old day has no figures)."""
+    return sent_on - timedelta(days=1) if at_hour < DAY_CLOSES_BY_HOUR else sent_on
 
 
 def period_of(kind: str, day: date) -> tuple[str, Period]:
@@ -196,6 +205,7 @@ __all__ = [
     "GRACE",
     "PERIOD_KINDS",
     "corrections_due",
+    "covered_day",
     "daily_due",
     "due_at",
     "period_due",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -27,17 +28,17 @@ D = Decimal
 
 
 async def employee(session: AsyncSession, company_id: int, name: str, *, regos_user_id: int | None = None,
-                   branch_id: int | None = None, **scheme: object) -> Employee:
+                   branch_id: int | None = None, **scheme: Any) -> Employee:
     person = Employee(company_id=company_id, full_name=name, regos_user_id=regos_user_id, branch_id=branch_id)
     session.add(person)
     await session.flush()
     await payroll.set_scheme(session, company_id=company_id, employee_id=person.id, effective_from=date(2025, 1, 1),
-                             scheme=SchemeInput(**scheme))  # type: ignore[arg-type]
+                             scheme=SchemeInput(**scheme))
     return person
 
 
-def by_name(report: dict[str, object]) -> dict[str, dict[str, object]]:
-    return {e["name"]: e for e in report["employees"]}  # type: ignore[attr-defined, index]
+def by_name(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {e["name"]: e for e in report["employees"]}
 
 
 async def test_the_seeded_rates_include_the_reliefs(session: AsyncSession) -> None:
@@ -65,13 +66,13 @@ async def test_a_draft_month_with_the_hand_computed_case(session: AsyncSession) 
         "social_tax": "600000.00", "employer_cost": "5600000.00"}
     assert aziza["warnings"] == []
     bobur = by_name(report)["Bobur Aliyev"]
-    assert [w["code"] for w in bobur["warnings"]] == ["below_mrot"]  # type: ignore[index]
+    assert [w["code"] for w in bobur["warnings"]] == ["below_mrot"]
     assert report["totals"]["gross"] == "6200000.00" and report["totals"]["employees"] == 2
     assert report["notes"]["regos_connected"] is False
     assert len(report["notes"]["missing_days"]) == 30 and report["notes"]["days_to_come"] == 0
 
     # A draft is recomputed in place: still one version.
-    await payroll.set_days_worked(session, company_id=company.id, employee_id=int(aziza["employee_id"]),  # type: ignore[call-overload]
+    await payroll.set_days_worked(session, company_id=company.id, employee_id=int(aziza["employee_id"]),
                                   month=MONTH, days_worked=10)
     again = await payroll.compute_draft(session, company.id, MONTH, today=AFTER)
     assert again.id == run.id
@@ -143,7 +144,7 @@ async def test_approval_freezes_and_a_correction_is_a_new_version(session: Async
     fixed = by_name(report)["Aziza"]
     assert (fixed["gross"], fixed["net"], fixed["previous_net"], fixed["difference"]) == (
         "6000000.00", "5280000.00", "4400000.00", "880000.00")
-    assert fixed["manual"][0]["reason"] == "Best seller of November"  # type: ignore[index]
+    assert fixed["manual"][0]["reason"] == "Best seller of November"
     assert by_name(report)["Bobur"]["difference"] == "0.00"
     assert report["totals"]["difference"] == "880000.00"
 

@@ -28,13 +28,16 @@ from services.users import TelegramIdentity, get_or_create_user
 
 # The README's "Commands by role", as the table must keep it.
 README_COMMANDS = {
-    Role.OWNER: {"today", "sales", "invite", "members", "company", "regos", "sync", "settings"},
-    Role.MANAGER: {"today", "sales", "invite", "members", "company", "sync", "settings"},
-    Role.ACCOUNTANT: {"today", "sales", "company"},
-    Role.CASHIER: {"company"},
-    Role.WAREHOUSE: {"company"},
-    Role.AGENT: {"company"},
-    Role.STAFF: {"company"},
+    Role.OWNER: {"today", "sales", "mysales", "invite", "members", "company", "regos", "sync", "settings",
+                 "payroll", "payslips", "expense", "expenses", "approvals", "cash"},
+    Role.MANAGER: {"today", "sales", "mysales", "invite", "members", "company", "sync", "settings", "payslips",
+                   "expense", "expenses", "approvals", "cash"},
+    Role.ACCOUNTANT: {"today", "sales", "mysales", "company", "settings", "payroll", "payslips", "expense",
+                      "expenses", "cash"},
+    Role.CASHIER: {"company", "mysales", "payslips", "expense", "expenses", "cash"},
+    Role.WAREHOUSE: {"company", "mysales", "payslips"},
+    Role.AGENT: {"company", "mysales", "payslips"},
+    Role.STAFF: {"company", "mysales", "payslips"},
 }
 EVERYONE = {"start", "help", "lang", "cancel"}
 

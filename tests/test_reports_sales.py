@@ -252,8 +252,8 @@ async def test_exports_hold_the_generators_totals(session_factory: async_session
 
     # CSV: the same figures, formula-looking text neutralised
     text = export_report(report, ExportFormat.CSV, uz, "uz").decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    assert ["Jami", *[f"{v:.2f}" if isinstance(v, Decimal) else str(v) for v in (
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # Uzbek Excel: ";" and a decimal comma
+    assert ["Jami", *[f"{v:.2f}".replace(".", ",") if isinstance(v, Decimal) else str(v) for v in (
         truth.sale_count, report.totals.return_receipts, truth.retail_gross, truth.retail_returns, truth.retail_net,
         truth.wholesale_net, truth.total_net)]] in rows
     cells = [cell for row in rows for cell in row]

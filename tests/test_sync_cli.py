@@ -77,11 +77,13 @@ async def test_connect_then_sync_prints_the_books_as_json(
     assert code == 0, err
     assert "\r" not in err  # no progress bar when stderr is not a terminal
     document = json.loads(out)  # exactly one JSON object
-    assert list(document) == ["days"] and len(document["days"]) == 2
+    assert list(document) == ["days", "status", "short_days"] and len(document["days"]) == 2
+    assert document["short_days"] == []
     for day_doc in document["days"]:
-        assert list(day_doc) == [
+        assert list(day_doc)[:7] == [
             "date", "receipts", "retail_gross", "retail_returns", "retail_net", "wholesale_net", "branches"
         ]
+        assert day_doc["state"] == "final"
         truth = fake.generator.day_totals(fake.generator.config.start_date.fromisoformat(day_doc["date"]))
         assert day_doc["receipts"] == truth.sale_count
         for name in ("retail_gross", "retail_returns", "retail_net", "wholesale_net"):

@@ -7,6 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import db.approvals
+import db.finance
 import db.models
 import db.outbox
 import db.payroll

@@ -3,10 +3,10 @@ choose-language = Choose your language / Tilni tanlang / Выберите язы
 language-set = Language set: English.
 welcome-new =
     Welcome to Smart Savdo, { $name }!
-    I keep your shop's sales, staff, payroll and taxes in one chat.
+    I bring your shop's sales from the REGOS cash registers into this chat: today's figures, any period, and a daily summary. Your staff join by invite links.
 
     You are not in a company yet. Create your company, or open the invite link your manager sent you.
-welcome-back = Welcome back, { $name }. Active company: <b>{ $company }</b> ({ $role }).
+welcome-back = Welcome back, { $name }! Active company: <b>{ $company }</b> ({ $role }).
 btn-create-company = Create a company
 create-ask-name = What is the company called? Send its name (up to 128 characters).
 create-ask-tin = Send the company's TIN (STIR): exactly 9 digits.
@@ -30,11 +30,14 @@ invite-choose-branch = Which branch will they work in?
 btn-all-branches = All branches
 all-branches = all branches
 invite-created =
-    Invite for a <b>{ $role }</b> ({ $branch }) is ready. It works once and expires on { $expires }.
+    The invite is ready. Role: <b>{ $role }</b>, branches: { $branch }. It works once and expires on { $expires }.
 
     Send this link to the person:
     { $link }
-invite-joined = You have joined <b>{ $company }</b> as { $role }.
+invite-joined = You have joined <b>{ $company }</b>. Your role: { $role }.
+btn-share-invite = 📤 Share the invite
+invite-share-text = Join { $company } in Smart Savdo
+invite-joined-owner = 👋 { $name } joined <b>{ $company }</b> through an invite. Role: { $role }.
 invite-not-found = This invite link is not valid. Ask for a new one.
 invite-used = This invite has already been used. Ask for a new one.
 invite-expired = This invite has expired. Ask for a new one.
@@ -50,12 +53,13 @@ member-card =
     Branches: { $branches }
 btn-change-role = Change role
 btn-remove = Remove
+btn-done = ✅ Done
 btn-back = Back
 member-choose-role = Choose the new role for { $name }:
 member-remove-confirm = Remove { $name } from the company?
 btn-confirm-remove = Yes, remove
 member-removed = { $name } was removed from the company.
-member-role-changed = { $name } is now { $role }.
+member-role-changed = { $name } has a new role: { $role }.
 member-you = (you)
 
 ## Company switching
@@ -68,7 +72,7 @@ role-owner = owner
 role-manager = manager
 role-accountant = accountant
 role-cashier = cashier
-role-warehouse = warehouse
+role-warehouse = storekeeper
 role-agent = sales agent
 role-staff = staff
 
@@ -86,6 +90,9 @@ cmd-cancel = cancel the current action
 ## Main menu buttons
 menu-today = 📊 Today
 menu-sales = 📈 Sales
+menu-sync = 🔄 Sync
+menu-settings = ⚙️ Settings
+menu-regos = 🔌 REGOS
 menu-invite = ➕ Invite
 menu-members = 👥 Members
 menu-company = 🏢 Company
@@ -94,7 +101,8 @@ menu-help = ❓ Help
 
 ## Errors
 error-generic = Something went wrong on our side and nothing was changed. Please try again in a minute. (ref { $ref })
-error-no-permission = Your role does not allow this.
+error-busy = The bot is busy right now and nothing was changed. Please try again in a few seconds.
+error-no-permission = Your role does not allow this. If you need it, ask the company owner.
 error-not-found = Not found.
 error-invalid = This value is not valid.
 error-no-company = You are not in a company yet. Send /start to create one or use an invite link.
@@ -103,7 +111,7 @@ error-role-not-assignable = You cannot give the role "{ $role }".
 error-branch-not-yours = That branch is not in your company.
 error-unknown-language = Unknown language.
 error-stale-button = This button is out of date. Open the menu again.
-error-no-permission-roles = Your role does not allow this. It is for: { $roles }. Ask one of them if you need it.
+error-no-permission-roles = Your role does not allow this. It is for: { $roles }. If you need it, ask the company owner to change your role.
 error-button-other-company = This button was made for another company. Switch to it with /company, or open the menu again.
 error-step-over = This step is over, and nothing was changed. Start again with the command if you need to.
 error-member-not-found = This member is not in your company.
@@ -113,3 +121,18 @@ error-company-name = The name must be 1 to { $max } characters and must not star
 error-timezone = "{ $value }" is not a time zone I know. Choose a button or send a name like Asia/Tashkent.
 unknown-command = I don't know the command { $command }. Send /help for the list.
 not-understood = I didn't understand that. Use the menu below or send /help.
+not-a-file-yet = I can't read photos or files yet. Ask with a command instead: /today for today's sales, /sales for any period, /help for the rest.
+
+## /mysales
+cmd-mysales = my own sales
+menu-mysales = 🧾 My sales
+mysales-title = 🧾 <b>Your sales</b> as { $seller } in <b>{ $company }</b>
+mysales-today = Today: <b>{ $net }</b>, { $receipts ->
+    [one] { $receipts_text } receipt
+   *[other] { $receipts_text } receipts
+}, returns { $returns }
+mysales-month = This month: <b>{ $net }</b>, { $receipts ->
+    [one] { $receipts_text } receipt
+   *[other] { $receipts_text } receipts
+}, returns { $returns }
+mysales-not-linked = You are not linked to a seller in REGOS yet, so I cannot tell which sales are yours. Ask the company owner to link you in /regos → Employees.

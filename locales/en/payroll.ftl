@@ -49,3 +49,66 @@ payroll-warning-negative-sales = Returns exceed sales this month: no retail comm
 payroll-warning-below-mrot = Gross is below the minimum wage for the days worked ({ $floor }).
 payroll-warning-negative-net = Net is negative: nothing is paid until it is resolved.
 payroll-warning-sales-incomplete = Some days are not imported yet: the commission covers the imported days only.
+error-payroll = Payroll refused that.
+error-payroll-invalid = { $field }: { $problem }
+error-payroll-employee-not-found = There is no such employee in this company.
+error-payroll-run-not-found = There is no such payroll in this company.
+error-payroll-run-frozen = The payroll of { $month } (version { $version }) is already { $status }: it cannot change. Start a correction instead.
+error-payroll-run-state = The payroll is { $status } now, so this cannot be done.
+error-payroll-open-run = The payroll of { $month } already has an open version ({ $version }): finish it first.
+error-payroll-negative-net = { $count ->
+    [one] { $count } employee would get
+   *[other] { $count } employees would get
+} a negative net. Fix their lines, or approve knowingly.
+error-payroll-rate-missing = A rate needed for payroll ({ $codes }) is missing for { $day }.
+error-payroll-month-invalid = Write the month as YYYY-MM, for example 2026-11.
+error-payroll-file-invalid =
+    The file was not imported: { $count } problems.
+    { $problems }
+
+## Payroll in the bot (handlers/payroll.py, services/payroll/approval.py)
+cmd-payroll = payroll: drafts, approval, payslips
+cmd-payslips = my payslips
+payroll-pick-month = Which month's payroll? This month is { $this }, last month { $last }; or type one as YYYY-MM.
+payroll-btn-this-month = This month
+payroll-btn-last-month = Last month
+payroll-btn-type-month = Type a month
+payroll-type-month = Type the month as YYYY-MM, for example 2026-11.
+payroll-card-head = <b>Payroll — { $company } — { $month }</b>
+payroll-card-totals =
+    { $employees ->
+        [one] { $employees } employee
+       *[other] { $employees } employees
+    }
+    Gross: { $gross }
+    PIT: { $pit }
+    Net to pay: { $net }
+    Social tax: { $social }
+    Employer cost: { $cost }
+payroll-card-difference = Paid before: { $previous }; difference: { $difference }
+payroll-card-warnings = <b>Warnings</b>
+payroll-card-more = …and { $count } more (see the register).
+payroll-card-delivered = Payslips sent: { $telegram } in Telegram, { $sms } by SMS; not reachable: { $unreachable }.
+payroll-btn-register = Register (Excel)
+payroll-btn-submit = Submit for approval
+payroll-btn-recompute = Recompute
+payroll-btn-approve = Approve
+payroll-btn-paid = Mark paid
+payroll-btn-correct = Correction
+payroll-submitted = Sent for approval.
+payroll-register-caption = Payroll register, { $month }, version { $version }
+payroll-file-too-big = The file is too big (2 MB at most).
+payroll-imported = Pay schemes imported from { $month }: { $rows ->
+    [one] { $rows } row
+   *[other] { $rows } rows
+}, { $created ->
+    [one] { $created } new employee
+   *[other] { $created } new employees
+}, { $updated } updated.
+payroll-card-title = Payroll of { $month }
+payroll-fact-month = Month
+payroll-fact-version = Version
+payroll-fact-employees = Employees
+payroll-sms = { $company }: salary for { $month }, net to pay { $net }.
+payslips-not-linked = You are not linked to an employee of this company yet: ask the owner.
+payslips-none = No approved payslips yet.

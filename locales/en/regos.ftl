@@ -15,12 +15,15 @@ regos-ask-key =
     Paste your REGOS integration key (32 characters). It is in REGOS.Online → Business settings → Integrations.
     I will delete your message right after reading it and keep the key encrypted.
 regos-checking = Checking the key with REGOS…
-regos-connected = ✅ REGOS connected: { $branches } branches found. Send /sync to import sales now; after that I sync every hour by myself.
+regos-connected = ✅ REGOS connected: { $branches ->
+    [one] { $branches } branch
+   *[other] { $branches } branches
+} found. Send /sync to import sales now; after that I sync every hour by myself.
 regos-key-rejected = ❌ REGOS rejected this key (code { $code }). Check that you copied all 32 characters, or create a new integration key in REGOS and paste it again.
 regos-no-rights = ❌ The key works, but it has no rights for { $method } (code { $code }). In REGOS, give the integration access to sales, stocks and reference data, then paste the key again.
 regos-unreachable = ❌ REGOS is not answering right now. Nothing was changed; try again in a few minutes.
 regos-failed = ❌ REGOS answered with an error (code { $code }): { $description }. Nothing was changed.
-regos-key-format = This does not look like an integration key: it should be 32 letters and digits. Paste it again or send /cancel.
+regos-key-format = This is not an integration key: a key is 32 letters and digits. Paste the key, or send /cancel.
 btn-regos-connect = Connect a new key
 btn-regos-sync = Sync now
 btn-regos-branches = Branches
@@ -30,9 +33,18 @@ regos-branch-renamed = Branch renamed: { $name }.
 
 ## Sync
 sync-started = ⏳ Syncing sales from REGOS…
-sync-progress = ⏳ Syncing: day { $day } of { $days }, { $receipts } receipts, { $elapsed } s
+sync-progress = ⏳ Syncing: day { $day } of { $days }, { $receipts ->
+    [one] { $receipts } receipt
+   *[other] { $receipts } receipts
+}, { $elapsed } s
 sync-done =
-    ✅ Sync finished in { $elapsed } s: { $days } days, { $receipts } receipts ({ $inserted } new, { $updated } updated).
+    ✅ Sync finished in { $elapsed } s: { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }, { $receipts ->
+        [one] { $receipts } receipt
+       *[other] { $receipts } receipts
+    } ({ $inserted } new, { $updated } updated).
     Net sales { $net }.
 sync-reconcile-ok = Totals match REGOS's own report.
 sync-reconcile-mismatch = ⚠️ Totals differ from REGOS's own report on { $dates }. I will check again on the next sync.

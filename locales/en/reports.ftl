@@ -17,7 +17,10 @@ report-choose-branch = Period: { $period }. Which branches?
 report-btn-all-branches = All branches
 report-building = ⏳ Preparing the report for { $period }…
 report-preparing-file = Preparing the file…
-report-long-range-file = The period is { $days } days long. Over a year is too long to read in a chat, so the report comes as an Excel file.
+report-long-range-file = The period is { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} long. Over a year is too long to read in a chat, so the report comes as an Excel file.
 report-no-data =
     There are no sales in <b>{ $company }</b> yet.
     Connect the REGOS cash registers with /regos: sales appear here after the first sync.
@@ -35,12 +38,15 @@ report-error-date-format = I could not read “{ $value }” as a date. Examples
 report-error-date-nonexistent = There is no such date: { $value }. Check the day and the month.
 report-error-range-reversed = The range ends ({ $last }) before it starts ({ $first }). Send the earlier date first.
 report-error-future = { $value } has not come yet. Send a date up to today.
-report-error-range-too-long = The range is too long: at most { $days } days.
+report-error-range-too-long = The range is too long: at most { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}.
 
 ## The report message
 report-title = 📊 <b>Sales — { $company }</b>
 report-period = 🗓 { $period } ({ $timezone }) · { $scope }
-report-compared = Changes against { $period }
+report-compared = Compared with { $period }
 report-scope-all = all branches
 report-scope-none = no branches
 report-net = 💰 Net sales: <b>{ $amount }</b> { $change }
@@ -57,7 +63,7 @@ report-section-products = <b>Top products</b>
 report-section-sellers = <b>Top sellers</b>
 report-row = { $name }: { $amount } { $change }
 report-product-row = { $rank }. { $name } — { $amount } · { $quantity } { $unit } { $change }
-report-seller-row = { $rank }. { $name } — { $amount } ({ $receipts } receipts) { $change }
+report-seller-row = { $rank }. { $name } — { $amount } (receipts: { $receipts }) { $change }
 report-branch-unassigned = without a branch
 report-chart-title = Net sales by day
 report-chart-caption = 📈 Net sales by day and branch, { $period }
@@ -105,3 +111,16 @@ report-figure-return-receipts = Return receipts
 report-figure-wholesale-docs = Wholesale documents
 report-figure-wholesale-return-docs = Wholesale returns (documents)
 report-figure-average-receipt = Average receipt
+
+# Days never imported are missing, not zero (issue 11, item 1).
+report-missing-days = ⚠️ { $count ->
+    [one] 1 day of this period is
+   *[other] { $count } days of this period are
+} not imported yet ({ $days }): the figures below leave { $count ->
+    [one] it
+   *[other] them
+} out. Import them with /sync.
+report-missing-days-compared = ⚠️ The comparison period is missing { $count ->
+    [one] 1 day
+   *[other] { $count } days
+} ({ $days }): the change is not comparable.

@@ -3,7 +3,7 @@ summary-daily-title = 📊 <b>{ $company }</b> — daily summary
 summary-business-day = Business day { $day } ({ $timezone })
 summary-no-sales = No sales were recorded this day.
 summary-net = Net sales: <b>{ $amount }</b> { $vs_yesterday } vs yesterday, { $vs_week } vs { $weekday }
-summary-sales-returns = Sales { $sales } ({ $receipts } receipts) · returns { $returns } ({ $return_receipts })
+summary-sales-returns = Sales { $sales } (receipts: { $receipts }) · returns { $returns } ({ $return_receipts })
 summary-wholesale = Wholesale, net: { $amount }
 summary-average = Average receipt: { $amount }
 summary-section-payments = <b>By payment type</b>
@@ -13,16 +13,19 @@ summary-section-sellers = <b>Top sellers</b>
 summary-section-low-stock = <b>Running low</b>
 summary-section-alerts = <b>⚠️ Worth a look</b>
 summary-row = • { $name }: { $amount }
-summary-branch-row = • { $name }: { $amount } ({ $receipts } receipts) { $change }
+summary-branch-row = • { $name }: { $amount } (receipts: { $receipts }) { $change }
 summary-branch-shift = sales { $sales }, returns { $returns }
 summary-ranked-row = { $rank }. { $name } — { $amount }
 summary-low-stock-row = • { $name } ({ $branch }): { $quantity } left, minimum { $minimum }
 summary-alert-drop = • Net sales are { $percent }% below the same weekday last week.
 summary-alert-returns = • Returns are { $percent }% of sales (usually { $usual }%).
-summary-correction = ✏️ Correction for { $day }: a late receipt or return changed net sales from { $before } to { $after } ({ $receipts } receipts).
+summary-correction = ✏️ Correction for { $day }: a late receipt or return changed net sales from { $before } to { $after } (receipts: { $receipts }).
 summary-weekly-title = 🗓 <b>Weekly summary</b>, { $period }
 summary-monthly-title = 🗓 <b>Monthly summary</b>, { $period }
-summary-blocked-chats = { $count } people did not get the summary because they blocked the bot: { $names }.
+summary-blocked-chats = { $count ->
+    [one] One person did not get the summary because they blocked the bot
+   *[other] { $count } people did not get the summary because they blocked the bot
+}: { $names }.
 
 ## /settings
 settings-title =
@@ -41,7 +44,7 @@ btn-settings-mute = Mute my summaries
 btn-settings-unmute = Unmute my summaries
 btn-settings-branches = Branches I follow
 settings-ask-time = Send the time for the daily summary, for example 21:00.
-settings-time-invalid = That is not a time of day. Send it like 21:00.
+settings-time-invalid = I didn't understand the time. Send it like 21:00.
 settings-saved = Saved.
 settings-branches-title = Choose the branches whose summaries you want (✅ = following).
 btn-settings-all-branches = All my branches

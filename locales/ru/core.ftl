@@ -3,10 +3,10 @@ choose-language = Choose your language / Tilni tanlang / Выберите язы
 language-set = Язык: русский.
 welcome-new =
     Добро пожаловать в Smart Savdo, { $name }!
-    Я веду продажи, сотрудников, зарплату и налоги вашего магазина в одном чате.
+    Я показываю в этом чате продажи вашего магазина из касс REGOS: итоги за сегодня, за любой период и ежедневную сводку. Сотрудники присоединяются по ссылкам-приглашениям.
 
     Вы пока не состоите в компании. Создайте свою компанию или откройте ссылку-приглашение от руководителя.
-welcome-back = С возвращением, { $name }. Активная компания: <b>{ $company }</b> ({ $role }).
+welcome-back = С возвращением, { $name }! Активная компания: <b>{ $company }</b> ({ $role }).
 btn-create-company = Создать компанию
 create-ask-name = Как называется компания? Отправьте название (до 128 символов).
 create-ask-tin = Отправьте ИНН (СТИР) компании: ровно 9 цифр.
@@ -30,19 +30,22 @@ invite-choose-branch = В каком филиале он будет работа
 btn-all-branches = Все филиалы
 all-branches = все филиалы
 invite-created =
-    Приглашение для роли <b>{ $role }</b> ({ $branch }) готово. Оно одноразовое и действует до { $expires }.
+    Приглашение готово. Роль: <b>{ $role }</b>, филиалы: { $branch }. Оно одноразовое и действует до { $expires }.
 
     Отправьте эту ссылку человеку:
     { $link }
-invite-joined = Вы присоединились к <b>{ $company }</b> с ролью «{ $role }».
+invite-joined = Вы присоединились к компании <b>«{ $company }»</b> с ролью «{ $role }».
+btn-share-invite = 📤 Поделиться приглашением
+invite-share-text = Присоединяйтесь к компании «{ $company }» в Smart Savdo
+invite-joined-owner = 👋 По приглашению в компанию <b>«{ $company }»</b> вошёл новый участник: { $name }. Роль: { $role }.
 invite-not-found = Ссылка-приглашение недействительна. Попросите новую.
 invite-used = Это приглашение уже использовано. Попросите новое.
 invite-expired = Срок приглашения истёк. Попросите новое.
 invite-company-gone = Компании из этого приглашения больше нет.
-invite-already-member = Вы уже состоите в <b>{ $company }</b>.
+invite-already-member = Вы уже состоите в компании <b>«{ $company }»</b>.
 
 ## Members
-members-title = Участники <b>{ $company }</b>: { $count }
+members-title = Участники компании <b>«{ $company }»</b>: { $count }
 member-line = { $name } — { $role } ({ $branches })
 member-card =
     <b>{ $name }</b>
@@ -50,12 +53,13 @@ member-card =
     Филиалы: { $branches }
 btn-change-role = Сменить роль
 btn-remove = Удалить
+btn-done = ✅ Готово
 btn-back = Назад
 member-choose-role = Выберите новую роль для { $name }:
 member-remove-confirm = Удалить { $name } из компании?
 btn-confirm-remove = Да, удалить
-member-removed = { $name } удалён(а) из компании.
-member-role-changed = Теперь у { $name } роль «{ $role }».
+member-removed = Участник { $name } удалён из компании.
+member-role-changed = Новая роль участника { $name }: «{ $role }».
 member-you = (вы)
 
 ## Company switching
@@ -68,7 +72,7 @@ role-owner = владелец
 role-manager = управляющий
 role-accountant = бухгалтер
 role-cashier = кассир
-role-warehouse = склад
+role-warehouse = кладовщик
 role-agent = торговый агент
 role-staff = сотрудник
 
@@ -86,6 +90,9 @@ cmd-cancel = отменить текущее действие
 ## Main menu buttons
 menu-today = 📊 Сегодня
 menu-sales = 📈 Продажи
+menu-sync = 🔄 Синхронизация
+menu-settings = ⚙️ Настройки
+menu-regos = 🔌 REGOS
 menu-invite = ➕ Пригласить
 menu-members = 👥 Участники
 menu-company = 🏢 Компания
@@ -94,7 +101,8 @@ menu-help = ❓ Помощь
 
 ## Errors
 error-generic = У нас что-то пошло не так, ничего не изменено. Попробуйте ещё раз через минуту. (код { $ref })
-error-no-permission = Ваша роль не позволяет это сделать.
+error-busy = Бот сейчас занят, ничего не изменено. Попробуйте ещё раз через несколько секунд.
+error-no-permission = Ваша роль не позволяет это сделать. Если нужно, обратитесь к владельцу компании.
 error-not-found = Не найдено.
 error-invalid = Недопустимое значение.
 error-no-company = Вы пока не состоите в компании. Отправьте /start, чтобы создать её, или откройте ссылку-приглашение.
@@ -103,7 +111,7 @@ error-role-not-assignable = Вы не можете назначить роль �
 error-branch-not-yours = Этого филиала нет в вашей компании.
 error-unknown-language = Неизвестный язык.
 error-stale-button = Эта кнопка устарела. Откройте меню заново.
-error-no-permission-roles = Ваша роль не позволяет это сделать. Это доступно ролям: { $roles }. Если нужно, обратитесь к ним.
+error-no-permission-roles = Ваша роль не позволяет это сделать. Это доступно ролям: { $roles }. Если вам это нужно, попросите владельца компании сменить вам роль.
 error-button-other-company = Эта кнопка относится к другой компании. Переключитесь на неё через /company или откройте меню заново.
 error-step-over = Этот шаг уже завершён, ничего не изменено. Если нужно, начните заново с команды.
 error-member-not-found = Такого участника нет в вашей компании.
@@ -113,3 +121,20 @@ error-company-name = Название — от 1 до { $max } символов 
 error-timezone = «{ $value }» — неизвестный часовой пояс. Нажмите кнопку или отправьте название вроде Asia/Tashkent.
 unknown-command = Я не знаю команду { $command }. Список — /help.
 not-understood = Я не понял. Воспользуйтесь меню ниже или отправьте /help.
+not-a-file-yet = Фото и файлы я пока не читаю. Спросите командой: /today — продажи за сегодня, /sales — за любой период, /help — всё остальное.
+
+## /mysales
+cmd-mysales = мои продажи
+menu-mysales = 🧾 Мои продажи
+mysales-title = 🧾 <b>Ваши продажи</b> (продавец { $seller }) в компании <b>«{ $company }»</b>
+mysales-today = Сегодня: <b>{ $net }</b>, { $receipts_text } { $receipts ->
+    [one] чек
+    [few] чека
+   *[many] чеков
+}, возвраты { $returns }
+mysales-month = С начала месяца: <b>{ $net }</b>, { $receipts_text } { $receipts ->
+    [one] чек
+    [few] чека
+   *[many] чеков
+}, возвраты { $returns }
+mysales-not-linked = Вы пока не привязаны к продавцу в REGOS, поэтому я не знаю, какие продажи ваши. Попросите владельца компании привязать вас в /regos → Сотрудники.

@@ -49,3 +49,61 @@ payroll-warning-negative-sales = Возвратов в этом месяце б�
 payroll-warning-below-mrot = Начислено меньше МРОТ за отработанные дни ({ $floor }).
 payroll-warning-negative-net = Сумма к выплате отрицательная: ничего не выплачивается, пока это не решено.
 payroll-warning-sales-incomplete = Не все дни загружены: процент посчитан только по загруженным дням.
+error-payroll = Зарплата: действие отклонено.
+error-payroll-invalid = { $field }: { $problem }
+error-payroll-employee-not-found = В этой компании нет такого сотрудника.
+error-payroll-run-not-found = В этой компании нет такой ведомости.
+error-payroll-run-frozen = Ведомость за { $month } (версия { $version }) уже { $status }: её нельзя менять. Сделайте корректировку.
+error-payroll-run-state = Ведомость сейчас в состоянии «{ $status }», это действие невозможно.
+error-payroll-open-run = У ведомости за { $month } уже есть открытая версия ({ $version }): сначала завершите её.
+error-payroll-negative-net = У { $count } { $count ->
+    [one] сотрудника
+   *[other] сотрудников
+} сумма к выплате отрицательная. Исправьте строки или утвердите осознанно.
+error-payroll-rate-missing = Нет ставки для расчёта зарплаты ({ $codes }) на { $day }.
+error-payroll-month-invalid = Напишите месяц как ГГГГ-ММ, например 2026-11.
+error-payroll-file-invalid =
+    Файл не загружен: проблем — { $count }.
+    { $problems }
+
+## Payroll in the bot (handlers/payroll.py, services/payroll/approval.py)
+cmd-payroll = зарплата: черновики, утверждение, расчётные листы
+cmd-payslips = мои расчётные листы
+payroll-pick-month = Зарплата за какой месяц? Этот месяц — { $this }, прошлый — { $last }; или напишите ГГГГ-ММ.
+payroll-btn-this-month = Этот месяц
+payroll-btn-last-month = Прошлый месяц
+payroll-btn-type-month = Ввести месяц
+payroll-type-month = Напишите месяц как ГГГГ-ММ, например 2026-11.
+payroll-card-head = <b>Зарплата — { $company } — { $month }</b>
+payroll-card-totals =
+    { $employees ->
+        [one] { $employees } сотрудник
+        [few] { $employees } сотрудника
+       *[other] { $employees } сотрудников
+    }
+    Начислено: { $gross }
+    НДФЛ: { $pit }
+    К выплате: { $net }
+    Социальный налог: { $social }
+    Затраты работодателя: { $cost }
+payroll-card-difference = Выплачено ранее: { $previous }; разница: { $difference }
+payroll-card-warnings = <b>Предупреждения</b>
+payroll-card-more = …и ещё { $count } (см. ведомость).
+payroll-card-delivered = Расчётные листы: в Telegram — { $telegram }, по SMS — { $sms }; недоступны — { $unreachable }.
+payroll-btn-register = Ведомость (Excel)
+payroll-btn-submit = На утверждение
+payroll-btn-recompute = Пересчитать
+payroll-btn-approve = Утвердить
+payroll-btn-paid = Выплачено
+payroll-btn-correct = Корректировка
+payroll-submitted = Отправлено на утверждение.
+payroll-register-caption = Зарплатная ведомость, { $month }, версия { $version }
+payroll-file-too-big = Файл слишком большой (не больше 2 МБ).
+payroll-imported = Схемы оплаты загружены с { $month }: строк — { $rows }, новых сотрудников — { $created }, обновлено — { $updated }.
+payroll-card-title = Зарплата за { $month }
+payroll-fact-month = Месяц
+payroll-fact-version = Версия
+payroll-fact-employees = Сотрудники
+payroll-sms = { $company }: зарплата за { $month }, к выплате { $net }.
+payslips-not-linked = Вы ещё не привязаны к сотруднику этой компании: обратитесь к владельцу.
+payslips-none = Утверждённых расчётных листов пока нет.

@@ -20,7 +20,7 @@ regos-key-rejected = ❌ REGOS отклонил ключ (код { $code }). П�
 regos-no-rights = ❌ Ключ работает, но у него нет прав на { $method } (код { $code }). Дайте интеграции в REGOS доступ к продажам, складам и справочникам и вставьте ключ снова.
 regos-unreachable = ❌ REGOS сейчас не отвечает. Ничего не изменено; попробуйте через несколько минут.
 regos-failed = ❌ REGOS ответил ошибкой (код { $code }): { $description }. Ничего не изменено.
-regos-key-format = Это не похоже на ключ интеграции: он состоит из 32 букв и цифр. Вставьте его снова или отправьте /cancel.
+regos-key-format = Это не ключ интеграции: ключ состоит из 32 латинских букв и цифр. Вставьте ключ или отправьте /cancel.
 btn-regos-connect = Подключить новый ключ
 btn-regos-sync = Синхронизировать
 btn-regos-branches = Филиалы
@@ -32,7 +32,7 @@ regos-branch-renamed = Филиал переименован: { $name }.
 sync-started = ⏳ Загружаю продажи из REGOS…
 sync-progress = ⏳ Синхронизация: день { $day } из { $days }, чеков: { $receipts }, { $elapsed } с
 sync-done =
-    ✅ Синхронизация завершена за { $elapsed } с: дней — { $days }, чеков — { $receipts } (новых { $inserted }, обновлено { $updated }).
+    ✅ Синхронизация завершена за { $elapsed } с: дней — { $days }, чеков — { $receipts } (новых — { $inserted }, обновлённых — { $updated }).
     Чистые продажи { $net }.
 sync-reconcile-ok = Итоги совпадают с отчётом REGOS.
 sync-reconcile-mismatch = ⚠️ Итоги расходятся с отчётом REGOS за { $dates }. Проверю снова при следующей синхронизации.
@@ -52,6 +52,6 @@ btn-regos-employees = Сотрудники
 regos-employees-title = Сотрудники из REGOS. Нажмите на сотрудника, чтобы связать его с участником компании (его продажи станут видны ему в боте).
 regos-employee-choose-member = Кто в боте — { $name }?
 btn-employee-unlink = Никто
-regos-employee-linked = { $name } теперь связан(а) с { $member }.
-regos-employee-unlinked = { $name } больше ни с кем не связан(а).
+regos-employee-linked = Сотрудник REGOS { $name } теперь связан с участником { $member }.
+regos-employee-unlinked = Сотрудник REGOS { $name } больше ни с кем не связан.
 regos-no-employees = Сотрудников пока нет: они появятся из REGOS после подключения.

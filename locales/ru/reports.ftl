@@ -35,12 +35,15 @@ report-error-date-format = Не удалось прочитать «{ $value }»
 report-error-date-nonexistent = Такой даты нет: { $value }. Проверьте день и месяц.
 report-error-range-reversed = Период заканчивается ({ $last }) раньше, чем начинается ({ $first }). Сначала укажите более раннюю дату.
 report-error-future = { $value } ещё не наступило. Укажите дату не позже сегодняшней.
-report-error-range-too-long = Слишком длинный период: не более { $days } дн.
+report-error-range-too-long = Слишком длинный период: не более { $days } { $days ->
+    [one] дня
+   *[other] дней
+}.
 
 ## Сообщение с отчётом
 report-title = 📊 <b>Продажи — { $company }</b>
 report-period = 🗓 { $period } ({ $timezone }) · { $scope }
-report-compared = Изменения к периоду { $period }
+report-compared = По сравнению с { $period }
 report-scope-all = все филиалы
 report-scope-none = нет филиалов
 report-net = 💰 Чистые продажи: <b>{ $amount }</b> { $change }
@@ -57,7 +60,7 @@ report-section-products = <b>Топ товаров</b>
 report-section-sellers = <b>Лучшие продавцы</b>
 report-row = { $name }: { $amount } { $change }
 report-product-row = { $rank }. { $name } — { $amount } · { $quantity } { $unit } { $change }
-report-seller-row = { $rank }. { $name } — { $amount } ({ $receipts } чек.) { $change }
+report-seller-row = { $rank }. { $name } — { $amount } (чеков: { $receipts }) { $change }
 report-branch-unassigned = без филиала
 report-chart-title = Чистые продажи по дням
 report-chart-caption = 📈 Чистые продажи по дням и филиалам, { $period }
@@ -96,7 +99,7 @@ report-col-generated = Сформирован
 report-figure-net-sales = Чистые продажи
 report-figure-retail-gross = Розничные продажи
 report-figure-retail-returns = Розничные возвраты
-report-figure-retail-net = Розница чистыми
+report-figure-retail-net = Розница, нетто
 report-figure-wholesale-gross = Оптовые продажи
 report-figure-wholesale-returns = Оптовые возвраты
 report-figure-wholesale-net = Опт чистыми
@@ -105,3 +108,15 @@ report-figure-return-receipts = Чеки возврата
 report-figure-wholesale-docs = Оптовые документы
 report-figure-wholesale-return-docs = Оптовые возвраты (документы)
 report-figure-average-receipt = Средний чек
+
+# Не загруженные дни — не нули (задача 11, пункт 1).
+report-missing-days = ⚠️ { $count ->
+    [one] { $count } день этого периода ещё не загружен
+    [few] { $count } дня этого периода ещё не загружены
+   *[many] { $count } дней этого периода ещё не загружены
+} ({ $days }): в цифрах ниже их нет. Загрузите их командой /sync.
+report-missing-days-compared = ⚠️ В периоде сравнения нет данных за { $count ->
+    [one] { $count } день
+    [few] { $count } дня
+   *[many] { $count } дней
+} ({ $days }): изменение несопоставимо.

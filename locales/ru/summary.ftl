@@ -2,9 +2,9 @@
 summary-daily-title = 📊 <b>{ $company }</b> — итоги дня
 summary-business-day = Рабочий день { $day } ({ $timezone })
 summary-no-sales = В этот день продаж не было.
-summary-net = Чистые продажи: <b>{ $amount }</b> { $vs_yesterday } к вчера, { $vs_week } к { $weekday }
+summary-net = Чистые продажи: <b>{ $amount }</b> { $vs_yesterday } ко вчерашнему дню, { $vs_week } к { $weekday }
 summary-sales-returns = Продажи { $sales } (чеков: { $receipts }) · возвраты { $returns } ({ $return_receipts })
-summary-wholesale = Опт, чистыми: { $amount }
+summary-wholesale = Опт, нетто: { $amount }
 summary-average = Средний чек: { $amount }
 summary-section-payments = <b>По видам оплаты</b>
 summary-section-branches = <b>Филиалы</b>
@@ -22,15 +22,18 @@ summary-alert-returns = • Возвраты составляют { $percent }% 
 summary-correction = ✏️ Поправка за { $day }: поздний чек или возврат изменил чистые продажи с { $before } на { $after } (чеков: { $receipts }).
 summary-weekly-title = 🗓 <b>Итоги недели</b>, { $period }
 summary-monthly-title = 🗓 <b>Итоги месяца</b>, { $period }
-summary-blocked-chats = Итоги не получили { $count } человек(а), потому что заблокировали бота: { $names }.
+summary-blocked-chats = { $count ->
+    [one] Итоги не дошли до { $count } человека, заблокировавшего бота
+   *[other] Итоги не дошли до { $count } человек, заблокировавших бота
+}: { $names }.
 
 ## /settings
 settings-title =
     <b>Итоги</b>
     Ежедневно в { $time } ({ $timezone }); за день { $daily }, за неделю { $weekly }, за месяц { $monthly }.
     Ваши: { $muted }; филиалы, за которыми вы следите: { $branches }.
-settings-on = вкл.
-settings-off = выкл.
+settings-on = включены
+settings-off = отключены
 settings-muted = отключены
 settings-unmuted = включены
 btn-settings-time = Изменить время
@@ -41,7 +44,7 @@ btn-settings-mute = Отключить мои итоги
 btn-settings-unmute = Включить мои итоги
 btn-settings-branches = Мои филиалы
 settings-ask-time = Отправьте время ежедневных итогов, например 21:00.
-settings-time-invalid = Это не время суток. Отправьте, например, 21:00.
+settings-time-invalid = Не понял время. Отправьте, например, 21:00.
 settings-saved = Сохранено.
 settings-branches-title = Выберите филиалы, по которым хотите получать итоги (✅ — получаете).
 btn-settings-all-branches = Все мои филиалы

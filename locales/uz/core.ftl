@@ -2,11 +2,11 @@
 choose-language = Choose your language / Tilni tanlang / Выберите язык
 language-set = Til: oʻzbekcha.
 welcome-new =
-    Smart Savdo’ga xush kelibsiz, { $name }!
-    Doʻkoningizning savdosi, xodimlari, ish haqi va soliqlarini bitta chatda yuritaman.
+    Smart Savdoʼga xush kelibsiz, { $name }!
+    Doʻkoningiz savdosini REGOS kassalaridan shu chatga olib kelaman: bugungi koʻrsatkichlar, istalgan davr va kunlik yakun. Xodimlar taklif havolasi orqali qoʻshiladi.
 
     Siz hali hech qaysi kompaniyada emassiz. Kompaniyangizni yarating yoki rahbaringiz yuborgan taklif havolasini oching.
-welcome-back = Qaytganingiz bilan, { $name }. Faol kompaniya: <b>{ $company }</b> ({ $role }).
+welcome-back = Yana xush kelibsiz, { $name }! Faol kompaniya: <b>{ $company }</b> ({ $role }).
 btn-create-company = Kompaniya yaratish
 create-ask-name = Kompaniya nomi nima? Nomini yuboring (128 belgigacha).
 create-ask-tin = Kompaniyaning STIR raqamini yuboring: aniq 9 ta raqam.
@@ -30,11 +30,14 @@ invite-choose-branch = U qaysi filialda ishlaydi?
 btn-all-branches = Barcha filiallar
 all-branches = barcha filiallar
 invite-created =
-    <b>{ $role }</b> ({ $branch }) uchun taklif tayyor. U bir marta ishlaydi va { $expires } gacha amal qiladi.
+    Taklif tayyor. Rol: <b>{ $role }</b>, filiallar: { $branch }. U bir marta ishlaydi va { $expires }gacha amal qiladi.
 
     Ushbu havolani oʻsha odamga yuboring:
     { $link }
 invite-joined = Siz <b>{ $company }</b> kompaniyasiga { $role } sifatida qoʻshildingiz.
+btn-share-invite = 📤 Taklifni ulashish
+invite-share-text = Smart Savdoʼda { $company } kompaniyasiga qoʻshiling
+invite-joined-owner = 👋 { $name } taklif orqali <b>{ $company }</b> kompaniyasiga qoʻshildi. Roli: { $role }.
 invite-not-found = Bu taklif havolasi yaroqsiz. Yangisini soʻrang.
 invite-used = Bu taklif allaqachon ishlatilgan. Yangisini soʻrang.
 invite-expired = Bu taklifning muddati tugagan. Yangisini soʻrang.
@@ -50,12 +53,13 @@ member-card =
     Filiallar: { $branches }
 btn-change-role = Rolni oʻzgartirish
 btn-remove = Chiqarish
+btn-done = ✅ Tayyor
 btn-back = Orqaga
 member-choose-role = { $name } uchun yangi rolni tanlang:
 member-remove-confirm = { $name } kompaniyadan chiqarilsinmi?
 btn-confirm-remove = Ha, chiqarish
 member-removed = { $name } kompaniyadan chiqarildi.
-member-role-changed = { $name } endi { $role }.
+member-role-changed = { $name } yangi roli: { $role }.
 member-you = (siz)
 
 ## Company switching
@@ -86,6 +90,9 @@ cmd-cancel = joriy amalni bekor qilish
 ## Main menu buttons
 menu-today = 📊 Bugun
 menu-sales = 📈 Savdo
+menu-sync = 🔄 Sinxronlash
+menu-settings = ⚙️ Sozlamalar
+menu-regos = 🔌 REGOS
 menu-invite = ➕ Taklif qilish
 menu-members = 👥 Aʼzolar
 menu-company = 🏢 Kompaniya
@@ -94,22 +101,36 @@ menu-help = ❓ Yordam
 
 ## Errors
 error-generic = Bizda nimadir xato ketdi, hech narsa oʻzgarmadi. Bir daqiqadan soʻng qayta urinib koʻring. (kod { $ref })
-error-no-permission = Rolingiz bunga ruxsat bermaydi.
+error-busy = Bot hozir band, hech narsa oʻzgarmadi. Bir necha soniyadan soʻng qayta urinib koʻring.
+error-no-permission = Rolingiz bunga ruxsat bermaydi. Kerak boʻlsa, kompaniya egasiga murojaat qiling.
 error-not-found = Topilmadi.
 error-invalid = Bu qiymat yaroqsiz.
 error-no-company = Siz hali kompaniyada emassiz. Yaratish uchun /start yuboring yoki taklif havolasini oching.
 error-not-your-company = Bu kompaniya sizniki emas.
-error-role-not-assignable = Siz “{ $role }” rolini bera olmaysiz.
+error-role-not-assignable = Siz «{ $role }» rolini bera olmaysiz.
 error-branch-not-yours = Bu filial kompaniyangizda yoʻq.
 error-unknown-language = Nomaʼlum til.
 error-stale-button = Bu tugma eskirgan. Menyuni qaytadan oching.
-error-no-permission-roles = Rolingiz bunga ruxsat bermaydi. Bu quyidagi rollar uchun: { $roles }. Kerak boʻlsa, ulardan biriga murojaat qiling.
+error-no-permission-roles = Rolingiz bunga ruxsat bermaydi. Bu faqat quyidagi rollar uchun: { $roles }. Kerak boʻlsa, kompaniya egasidan rolingizni oʻzgartirishni soʻrang.
 error-button-other-company = Bu tugma boshqa kompaniya uchun yaratilgan. Unga /company orqali oʻting yoki menyuni qaytadan oching.
 error-step-over = Bu qadam allaqachon tugagan, hech narsa oʻzgarmadi. Kerak boʻlsa, buyruqdan qaytadan boshlang.
 error-member-not-found = Bunday aʼzo kompaniyangizda yoʻq.
 error-last-owner = Kompaniyada kamida bitta ega qolishi kerak. Avval boshqa birovni ega qiling.
 error-tin-format = STIR aniq 9 ta raqamdan iborat, masalan 305123456. Qayta urinib koʻring.
-error-company-name = Nom 1 dan { $max } belgigacha boʻlishi va “/” bilan boshlanmasligi kerak. Qayta urinib koʻring.
-error-timezone = “{ $value }” — nomaʼlum vaqt mintaqasi. Tugmani bosing yoki Asia/Tashkent kabi nom yuboring.
+error-company-name = Nom 1 dan { $max } tagacha belgidan iborat boʻlishi va «/» bilan boshlanmasligi kerak. Qayta urinib koʻring.
+error-timezone = «{ $value }» — nomaʼlum vaqt mintaqasi. Tugmani bosing yoki Asia/Tashkent kabi nom yuboring.
 unknown-command = { $command } buyrugʻini bilmayman. Roʻyxat uchun /help yuboring.
 not-understood = Tushunmadim. Pastdagi menyudan foydalaning yoki /help yuboring.
+not-a-file-yet = Rasm va fayllarni hozircha oʻqiy olmayman. Buyruq bilan soʻrang: /today — bugungi savdo, /sales — istalgan davr, /help — qolgan hammasi.
+
+## /mysales
+cmd-mysales = mening savdolarim
+menu-mysales = 🧾 Savdolarim
+mysales-title = 🧾 <b>Sizning savdolaringiz</b> ({ $seller }), <b>{ $company }</b>
+mysales-today = Bugun: <b>{ $net }</b>, { $receipts ->
+   *[other] { $receipts_text }
+} ta chek, qaytarishlar { $returns }
+mysales-month = Oy boshidan: <b>{ $net }</b>, { $receipts ->
+   *[other] { $receipts_text }
+} ta chek, qaytarishlar { $returns }
+mysales-not-linked = Siz hali REGOSʼdagi sotuvchiga bogʻlanmagansiz, shuning uchun qaysi savdolar sizniki ekanini bilmayman. Kompaniya egasidan sizni /regos → Xodimlar boʻlimida bogʻlashni soʻrang.

@@ -49,3 +49,56 @@ payroll-warning-negative-sales = Bu oy qaytarishlar savdodan koʻp: chakana savd
 payroll-warning-below-mrot = Hisoblangan summa ishlangan kunlar uchun eng kam ish haqidan kam ({ $floor }).
 payroll-warning-negative-net = Toʻlanadigan summa manfiy: hal qilinmaguncha hech narsa toʻlanmaydi.
 payroll-warning-sales-incomplete = Baʼzi kunlar hali yuklanmagan: foiz faqat yuklangan kunlar boʻyicha.
+error-payroll = Ish haqi: amal rad etildi.
+error-payroll-invalid = { $field }: { $problem }
+error-payroll-employee-not-found = Bu kompaniyada bunday xodim yoʻq.
+error-payroll-run-not-found = Bu kompaniyada bunday qaydnoma yoʻq.
+error-payroll-run-frozen = { $month } qaydnomasi ({ $version }-versiya) allaqachon { $status }: uni oʻzgartirib boʻlmaydi. Tuzatish versiyasini boshlang.
+error-payroll-run-state = Qaydnoma hozir «{ $status }» holatida, bu amalni bajarib boʻlmaydi.
+error-payroll-open-run = { $month } qaydnomasining ochiq versiyasi bor ({ $version }): avval uni yakunlang.
+error-payroll-negative-net = { $count } ta xodimning toʻlanadigan summasi manfiy. Qatorlarni tuzating yoki bilib turib tasdiqlang.
+error-payroll-rate-missing = { $day } uchun ish haqi stavkasi ({ $codes }) yoʻq.
+error-payroll-month-invalid = Oyni YYYY-MM koʻrinishida yozing, masalan 2026-11.
+error-payroll-file-invalid =
+    Fayl yuklanmadi: { $count } ta muammo.
+    { $problems }
+
+## Payroll in the bot (handlers/payroll.py, services/payroll/approval.py)
+cmd-payroll = ish haqi: qoralama, tasdiqlash, hisob varaqalari
+cmd-payslips = mening hisob varaqalarim
+payroll-pick-month = Qaysi oy uchun ish haqi? Shu oy — { $this }, oʻtgan oy — { $last }; yoki YYYY-MM koʻrinishida yozing.
+payroll-btn-this-month = Shu oy
+payroll-btn-last-month = Oʻtgan oy
+payroll-btn-type-month = Oyni yozish
+payroll-type-month = Oyni YYYY-MM koʻrinishida yozing, masalan 2026-11.
+payroll-card-head = <b>Ish haqi — { $company } — { $month }</b>
+payroll-card-totals =
+    { $employees ->
+       *[other] { $employees } ta xodim
+    }
+    Hisoblangan: { $gross }
+    JShDS: { $pit }
+    Toʻlanadi: { $net }
+    Ijtimoiy soliq: { $social }
+    Ish beruvchi xarajati: { $cost }
+payroll-card-difference = Avval toʻlangan: { $previous }; farq: { $difference }
+payroll-card-warnings = <b>Ogohlantirishlar</b>
+payroll-card-more = …yana { $count } ta (qaydnomaga qarang).
+payroll-card-delivered = Hisob varaqalari: Telegramda — { $telegram }, SMS orqali — { $sms }; yetib boʻlmadi — { $unreachable }.
+payroll-btn-register = Qaydnoma (Excel)
+payroll-btn-submit = Tasdiqlashga yuborish
+payroll-btn-recompute = Qayta hisoblash
+payroll-btn-approve = Tasdiqlash
+payroll-btn-paid = Toʻlandi
+payroll-btn-correct = Tuzatish
+payroll-submitted = Tasdiqlashga yuborildi.
+payroll-register-caption = Ish haqi qaydnomasi, { $month }, { $version }-versiya
+payroll-file-too-big = Fayl juda katta (koʻpi bilan 2 MB).
+payroll-imported = Toʻlov sxemalari { $month }dan yuklandi: { $rows } ta qator, { $created } ta yangi xodim, { $updated } ta yangilandi.
+payroll-card-title = { $month } ish haqi
+payroll-fact-month = Oy
+payroll-fact-version = Versiya
+payroll-fact-employees = Xodimlar
+payroll-sms = { $company }: { $month } ish haqi, toʻlanadi { $net }.
+payslips-not-linked = Siz hali bu kompaniya xodimiga bogʻlanmagansiz: egasiga murojaat qiling.
+payslips-none = Tasdiqlangan hisob varaqalari hozircha yoʻq.

@@ -1,6 +1,6 @@
 ## REGOS connection
-regos-private-only = Xavfsizlik uchun REGOS’ni faqat men bilan shaxsiy chatda ulang. Xabarni oʻchirib tashladim.
-regos-key-deleted-warning = Bu REGOS kalitiga oʻxshardi, shuning uchun xabarni oʻchirdim: kalitlarni hech qachon guruhga yubormang. Agar boshqalar koʻrgan boʻlsa, REGOS’da yangi kalit yarating.
+regos-private-only = Xavfsizlik uchun REGOSʼni faqat men bilan shaxsiy chatda ulang. Xabarni oʻchirib tashladim.
+regos-key-deleted-warning = Bu REGOS kalitiga oʻxshardi, shuning uchun xabarni oʻchirdim: kalitlarni hech qachon guruhga yubormang. Agar boshqalar koʻrgan boʻlsa, REGOSʼda yangi kalit yarating.
 regos-status-none = REGOS hali ulanmagan.
 regos-status =
     REGOS: <b>{ $status }</b>
@@ -14,25 +14,25 @@ regos-never = hali boʻlmagan
 regos-ask-key =
     REGOS integratsiya kalitini joylashtiring (32 belgi). U REGOS.Online → Biznes sozlamalari → Integratsiyalar boʻlimida.
     Xabaringizni oʻqishim bilan oʻchiraman va kalitni shifrlangan holda saqlayman.
-regos-checking = Kalitni REGOS’da tekshiryapman…
+regos-checking = Kalitni REGOSʼda tekshiryapman…
 regos-connected = ✅ REGOS ulandi: { $branches } ta filial topildi. Savdolarni hozir yuklash uchun /sync yuboring; keyin har soatda oʻzim sinxronlayman.
-regos-key-rejected = ❌ REGOS bu kalitni rad etdi (kod { $code }). 32 belgining hammasi koʻchirilganini tekshiring yoki REGOS’da yangi integratsiya kaliti yaratib, qayta joylashtiring.
-regos-no-rights = ❌ Kalit ishlaydi, lekin { $method } uchun huquqi yoʻq (kod { $code }). REGOS’da integratsiyaga savdo, ombor va maʼlumotnomalarga ruxsat bering, soʻng kalitni qayta joylashtiring.
+regos-key-rejected = ❌ REGOS bu kalitni rad etdi (kod { $code }). 32 belgining hammasi koʻchirilganini tekshiring yoki REGOSʼda yangi integratsiya kaliti yaratib, qayta joylashtiring.
+regos-no-rights = ❌ Kalit ishlaydi, lekin { $method } uchun huquqi yoʻq (kod { $code }). REGOSʼda integratsiyaga savdo, ombor va maʼlumotnomalarga ruxsat bering, soʻng kalitni qayta joylashtiring.
 regos-unreachable = ❌ REGOS hozir javob bermayapti. Hech narsa oʻzgarmadi; bir necha daqiqadan soʻng qayta urinib koʻring.
 regos-failed = ❌ REGOS xato bilan javob berdi (kod { $code }): { $description }. Hech narsa oʻzgarmadi.
-regos-key-format = Bu integratsiya kalitiga oʻxshamaydi: u 32 ta harf va raqamdan iborat. Qayta joylashtiring yoki /cancel yuboring.
+regos-key-format = Bu integratsiya kaliti emas: kalit 32 ta lotin harfi va raqamdan iborat. Kalitni joylashtiring yoki /cancel yuboring.
 btn-regos-connect = Yangi kalit ulash
 btn-regos-sync = Hozir sinxronlash
 btn-regos-branches = Filiallar
-regos-branches-title = REGOS’dagi filiallar. Nomini oʻzgartirish uchun filialni bosing.
+regos-branches-title = REGOSʼdagi filiallar. Nomini oʻzgartirish uchun filialni bosing.
 regos-branch-ask-name = { $name } uchun yangi nom yuboring:
 regos-branch-renamed = Filial nomi oʻzgartirildi: { $name }.
 
 ## Sync
-sync-started = ⏳ Savdolarni REGOS’dan yuklayapman…
-sync-progress = ⏳ Sinxronlash: { $days } kundan { $day }-kun, { $receipts } ta chek, { $elapsed } s
+sync-started = ⏳ Savdolarni REGOSʼdan yuklayapman…
+sync-progress = ⏳ Sinxronlash: { $day }-kun (jami { $days } kun), { $receipts } ta chek, { $elapsed } s
 sync-done =
-    ✅ Sinxronlash { $elapsed } s da tugadi: { $days } kun, { $receipts } ta chek ({ $inserted } ta yangi, { $updated } ta yangilangan).
+    ✅ Sinxronlash { $elapsed } soniyada tugadi: { $days } kun, { $receipts } ta chek ({ $inserted } ta yangi, { $updated } ta yangilangan).
     Sof savdo { $net }.
 sync-reconcile-ok = Jami summalar REGOS hisobotiga mos keladi.
 sync-reconcile-mismatch = ⚠️ Jami summalar REGOS hisobotidan farq qiladi: { $dates }. Keyingi sinxronlashda yana tekshiraman.
@@ -41,15 +41,15 @@ sync-failed = ❌ Sinxronlash toʻxtadi: REGOS javob bermayapti. Yuklangan maʼl
 sync-busy = Bu kompaniya uchun sinxronlash allaqachon ketmoqda. Tugashini kuting.
 sync-alert-down = ⚠️ { $company } kompaniyasi uchun REGOS { $since } dan beri javob bermayapti. U qaytgach, savdolar avtomatik yuklanadi.
 sync-alert-recovered = ✅ { $company } kompaniyasi uchun REGOS yana javob beryapti; savdolar dolzarb.
-cmd-regos = REGOS’ni ulash
+cmd-regos = REGOSʼni ulash
 cmd-sync = savdolarni hozir sinxronlash
 error-branch-name = Filial nomi 1 dan 128 belgigacha boʻlishi kerak. Qayta urinib koʻring.
 error-regos-not-connected = REGOS ulanmagan. Ega uni /regos orqali ulashi mumkin.
 regos-rate-limited = ❌ REGOS hozir soʻrovlar juda koʻpligini aytmoqda. Hech narsa oʻzgarmadi; bir daqiqadan soʻng urinib koʻring.
-regos-key-outside-flow = Bu REGOS kalitiga oʻxshaydi, xavfsizlik uchun xabarni oʻchirdim. REGOS’ni ulash uchun avval /regos yuboring.
-regos-webhook-url = Tezkor yangilanishlar uchun REGOS’ga ushbu webhook manzilini qoʻshing (DocChequeClosed, DocChequeCanceled, DocWholeSale* hodisalari): { $url }
+regos-key-outside-flow = Bu REGOS kalitiga oʻxshaydi, xavfsizlik uchun xabarni oʻchirdim. REGOSʼni ulash uchun avval /regos yuboring.
+regos-webhook-url = Tezkor yangilanishlar uchun REGOSʼga ushbu webhook manzilini qoʻshing (DocChequeClosed, DocChequeCanceled, DocWholeSale* hodisalari): { $url }
 btn-regos-employees = Xodimlar
-regos-employees-title = REGOS’dagi xodimlar. Kompaniya aʼzosiga bogʻlash uchun xodimni bosing (uning savdolari botda unga koʻrinadi).
+regos-employees-title = REGOSʼdagi xodimlar. Kompaniya aʼzosiga bogʻlash uchun xodimni bosing (uning savdolari botda unga koʻrinadi).
 regos-employee-choose-member = Botda { $name } kim?
 btn-employee-unlink = Hech kim
 regos-employee-linked = { $name } endi { $member } bilan bogʻlandi.

@@ -40,7 +40,7 @@ report-error-range-too-long = Davr juda uzun: koʻpi bilan { $days } kun.
 ## Hisobot xabari
 report-title = 📊 <b>Savdo — { $company }</b>
 report-period = 🗓 { $period } ({ $timezone }) · { $scope }
-report-compared = Oʻzgarishlar { $period } davriga nisbatan
+report-compared = { $period } bilan solishtirganda
 report-scope-all = barcha filiallar
 report-scope-none = filiallar yoʻq
 report-net = 💰 Sof savdo: <b>{ $amount }</b> { $change }
@@ -105,3 +105,7 @@ report-figure-return-receipts = Qaytarish cheklari
 report-figure-wholesale-docs = Ulgurji hujjatlar
 report-figure-wholesale-return-docs = Ulgurji qaytarishlar (hujjatlar)
 report-figure-average-receipt = Oʻrtacha chek
+
+# Yuklanmagan kunlar nol emas (11-masala, 1-band).
+report-missing-days = ⚠️ Bu davrning { $count } kuni hali yuklanmagan ({ $days }): quyidagi raqamlarda ular yoʻq. Ularni /sync bilan yuklang.
+report-missing-days-compared = ⚠️ Solishtirilayotgan davrning { $count } kuni yuklanmagan ({ $days }): oʻzgarishni solishtirib boʻlmaydi.

@@ -2,7 +2,7 @@
 summary-daily-title = 📊 <b>{ $company }</b> — kun yakuni
 summary-business-day = Ish kuni { $day } ({ $timezone })
 summary-no-sales = Bu kunda savdo qayd etilmadi.
-summary-net = Sof savdo: <b>{ $amount }</b> kechagiga nisbatan { $vs_yesterday }, { $weekday } ga nisbatan { $vs_week }
+summary-net = Sof savdo: <b>{ $amount }</b> kechagiga nisbatan { $vs_yesterday }, { $weekday }ga nisbatan { $vs_week }
 summary-sales-returns = Savdo { $sales } ({ $receipts } ta chek) · qaytarishlar { $returns } ({ $return_receipts })
 summary-wholesale = Ulgurji, sof: { $amount }
 summary-average = Oʻrtacha chek: { $amount }
@@ -19,7 +19,7 @@ summary-ranked-row = { $rank }. { $name } — { $amount }
 summary-low-stock-row = • { $name } ({ $branch }): { $quantity } qoldi, minimum { $minimum }
 summary-alert-drop = • Sof savdo oʻtgan haftaning shu kunidan { $percent }% past.
 summary-alert-returns = • Qaytarishlar savdoning { $percent }% ini tashkil qildi (odatda { $usual }%).
-summary-correction = ✏️ { $day } uchun tuzatish: kechikkan chek yoki qaytarish sof savdoni { $before } dan { $after } ga oʻzgartirdi ({ $receipts } ta chek).
+summary-correction = ✏️ { $day } uchun tuzatish: kechikkan chek yoki qaytarish sof savdoni { $before }dan { $after }ga oʻzgartirdi ({ $receipts } ta chek).
 summary-weekly-title = 🗓 <b>Hafta yakuni</b>, { $period }
 summary-monthly-title = 🗓 <b>Oy yakuni</b>, { $period }
 summary-blocked-chats = { $count } kishi botni bloklagani uchun yakunni olmadi: { $names }.
@@ -27,7 +27,7 @@ summary-blocked-chats = { $count } kishi botni bloklagani uchun yakunni olmadi: 
 ## /settings
 settings-title =
     <b>Yakunlar</b>
-    Har kuni { $time } da ({ $timezone }); kunlik { $daily }, haftalik { $weekly }, oylik { $monthly }.
+    Har kuni soat { $time }da ({ $timezone }); kunlik { $daily }, haftalik { $weekly }, oylik { $monthly }.
     Sizniki: { $muted }; kuzatayotgan filiallaringiz: { $branches }.
 settings-on = yoqilgan
 settings-off = oʻchirilgan
@@ -41,7 +41,7 @@ btn-settings-mute = Yakunlarimni oʻchirish
 btn-settings-unmute = Yakunlarimni yoqish
 btn-settings-branches = Kuzatadigan filiallarim
 settings-ask-time = Kunlik yakun vaqtini yuboring, masalan 21:00.
-settings-time-invalid = Bu kun vaqti emas. Masalan, 21:00 shaklida yuboring.
+settings-time-invalid = Vaqtni tushunmadim. Masalan, 21:00 deb yuboring.
 settings-saved = Saqlandi.
 settings-branches-title = Yakunini olmoqchi boʻlgan filiallarni tanlang (✅ — kuzatilmoqda).
 btn-settings-all-branches = Barcha filiallarim

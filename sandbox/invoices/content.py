@@ -5,9 +5,10 @@ Everything comes from a seeded `random.Random`, so `make_invoice(seed)` is the s
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -121,7 +122,7 @@ class Invoice:
     layout: str
     language: str
     number: str
-    date: date
+    date: dt.date
     seller: Party
     buyer: Party | None
     lines: list[Line]
@@ -132,7 +133,7 @@ class Invoice:
     total: Decimal
     printed_total: Decimal  # differs from `total` when the document does not add up (on purpose)
     contract_number: str
-    contract_date: date
+    contract_date: dt.date
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -245,7 +246,7 @@ def make_invoice(seed: int, layout: str | None = None, language: str | None = No
     printed_total = total
     if rng.random() < 0.06:  # a document whose total does not add up: the reader must flag it, not fix it
         printed_total = total + Decimal(rng.choice([1000, 10000, -5000, 100000]))
-    when = date(2024, 1, 1) + timedelta(days=rng.randrange(0, 700))
+    when = dt.date(2024, 1, 1) + timedelta(days=rng.randrange(0, 700))
     number = _number(rng, layout)
     seller = _party(rng, language)
     buyer = None if receipt else _party(rng, language, with_tin=rng.random() > 0.08)
@@ -256,7 +257,7 @@ def make_invoice(seed: int, layout: str | None = None, language: str | None = No
         contract_number=f"{rng.randint(1, 99)}/{when.year % 100}",
         contract_date=when - timedelta(days=rng.randrange(20, 300)),
         extra={"time": f"{rng.randint(8, 21):02d}:{rng.randint(0, 59):02d}", "cashier": _person(rng, language),
-               "fiscal": _digits(rng, 12), "terminal": "UZ" + _digits(rng, 12), "id": "%032x" % rng.getrandbits(128),
+               "fiscal": _digits(rng, 12), "terminal": "UZ" + _digits(rng, 12), "id": f"{rng.getrandbits(128):032x}",
                "paid_cash": rng.random() < 0.5},
     )
 

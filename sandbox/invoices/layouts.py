@@ -92,7 +92,7 @@ def official(inv: Invoice, rng: random.Random) -> Image.Image:
     columns = [Column(t["col_n"], 8, "c"), Column(t["col_name"], 70), Column(t["col_unit"], 18, "c"),
                Column(t["col_qty"], 19, "r"), Column(t["col_price"], 28, "r"), Column(t["col_amount"], 32, "r"),
                Column(t["col_vat_rate"], 17, "c"), Column(t["col_vat"], 28, "r"), Column(t["col_total"], 33, "r")]
-    rows = _item_rows(inv, style) + [_totals_row(inv, style, 3)]
+    rows = [*_item_rows(inv, style), _totals_row(inv, style, 3)]
     y = sheet.table(12, y, columns, rows, 9.5, 8.5, bold_rows=frozenset({len(rows) - 1}))
     y += 4
     y = sheet.paragraph(12, y, f"{t['words']}: {words_line(inv.printed_total, inv.language)}", 270, 10)
@@ -120,12 +120,12 @@ def einvoice(inv: Invoice, rng: random.Random) -> Image.Image:
     left = _party_block(sheet, 10, y, t["seller2"], inv.seller, t, 90, False, 8.5)
     right = _party_block(sheet, 107, y, t["buyer"], inv.buyer, t, 93, False, 8.5)
     y = max(left, right) + 4
-    columns = [Column(t["col_n"], 6, "c"), Column(t["col_name"], 41), Column(t["col_code"], 27, "c"),
-               Column(t["col_unit"], 12, "c"), Column(t["col_qty"], 13, "r"), Column(t["col_price"], 20, "r"),
-               Column(t["col_amount"], 21, "r"), Column(t["col_vat_rate"], 11, "c"), Column(t["col_vat"], 18, "r"),
-               Column(t["col_total"], 21, "r")]
-    rows = _item_rows(inv, style, code=True) + [_totals_row(inv, style, 4)]
-    y = sheet.table(10, y, columns, rows, 8.5, 7.5, bold_rows=frozenset({len(rows) - 1}))
+    columns = [Column(t["col_n"], 6, "c"), Column(t["col_name"], 38), Column(t["col_code"], 30, "c"),
+               Column(t["col_unit"], 11, "c"), Column(t["col_qty"], 12, "r"), Column(t["col_price"], 19, "r"),
+               Column(t["col_amount"], 22, "r"), Column(t["col_vat_rate"], 10, "c"), Column(t["col_vat"], 19, "r"),
+               Column(t["col_total"], 23, "r")]
+    rows = [*_item_rows(inv, style, code=True), _totals_row(inv, style, 4)]
+    y = sheet.table(10, y, columns, rows, 9, 7.5, bold_rows=frozenset({len(rows) - 1}))
     y += 4
     y = sheet.paragraph(10, y, f"{t['words']}: {words_line(inv.printed_total, inv.language)}", 190, 9)
     y += 8
@@ -187,18 +187,19 @@ def receipt(inv: Invoice, rng: random.Random) -> Image.Image:
     chars = 40
     mid = width / 2
 
+    y = 6.0
+
     def pair(left: str, right: str, bold: bool = False, big: float = size) -> None:
         nonlocal y
-        gap = max(1, chars - len(left) - len(right))
+        gap = max(1, int(chars * size / big) - len(left) - len(right))
         sheet.text(4, y, left + " " * gap + right, big, bold)
         y += step * big / size
 
-    y = 6.0
-    for line in sheet.wrap(inv.seller.name, 70, 10, True):
-        sheet.text(mid, y, line, 10, True, "c")
+    for text in sheet.wrap(inv.seller.name, 70, 10, True):
+        sheet.text(mid, y, text, 10, True, "c")
         y += step * 1.2
-    for line in sheet.wrap(inv.seller.address, 70, size):
-        sheet.text(mid, y, line, size, False, "c")
+    for text in sheet.wrap(inv.seller.address, 70, size):
+        sheet.text(mid, y, text, size, False, "c")
         y += step
     sheet.text(mid, y, f"{t['tin']}: {inv.seller.tin}", size, False, "c")
     y += step * 1.5
@@ -240,30 +241,30 @@ def receipt(inv: Invoice, rng: random.Random) -> Image.Image:
 def dotmatrix(inv: Invoice, rng: random.Random) -> Image.Image:
     t = T[inv.language]
     style = "comma" if inv.language == "en" else "space"
-    sheet = new_sheet("portrait", "mono")
-    size = 8.0
+    sheet = new_sheet("landscape", "mono")
+    size = 9.0
     step = size * 0.3528 * 1.55
     y = 12.0
     title = f"{t['dotmatrix']} {t['no']} {inv.number} " + (
         f"от {written_date(inv.date, inv.language, rng)}" if inv.language == "ru" else
         f"{t['date_word']} {inv.date:%d.%m.%Y}")
-    sheet.text(105, y, title, 11, True, "c")
+    sheet.text(148, y, title, 11, True, "c")
     y += 8
-    sheet.text(105, y, _contract(inv), size, False, "c")
+    sheet.text(148, y, _contract(inv), size, False, "c")
     y += 9
     for label, party in ((t["seller"], inv.seller), (t["buyer"], inv.buyer)):
         if party is None:
             continue
-        sheet.text(12, y, f"{label}: {party.name}", size + 1, True)
+        sheet.text(18, y, f"{label}: {party.name}", size + 1, True)
         y += step
-        sheet.text(12, y, f"{t['address']}: {party.address}", size)
+        sheet.text(18, y, f"{t['address']}: {party.address}", size)
         y += step
         if party.tin:
-            sheet.text(12, y, f"{t['tin']}: {party.tin}   {t['account']}: {party.account}   {t['mfo']}: {party.mfo}",
+            sheet.text(18, y, f"{t['tin']}: {party.tin}   {t['account']}: {party.account}   {t['mfo']}: {party.mfo}",
                        size)
             y += step
         y += step * 0.5
-    widths = [3, 26, 5, 8, 11, 13, 6, 11, 13]
+    widths = [2, 24, 5, 7, 11, 13, 5, 12, 13]
     heads = [t["col_n"], t["col_name"], t["unit_short"], t["qty_short"], t["col_price"], t["sum_short"],
              t["vat"] + "%", t["vat"], t["col_total"]]
     rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
@@ -278,7 +279,7 @@ def dotmatrix(inv: Invoice, rng: random.Random) -> Image.Image:
     lines = [rule, row([h[:w] for h, w in zip(heads, widths, strict=True)], set()), rule]
     numeric = {0, 3, 4, 5, 7, 8}
     for i, line in enumerate(inv.lines, 1):
-        name_parts = sheet.wrap(line.name, 26 * 1.72, size) if len(line.name) > 26 else [line.name]
+        name_parts = sheet.wrap(line.name, 24 * 1.9, size) if len(line.name) > 24 else [line.name]
         vat = money(line.vat_amount, style) if inv.vat_rate is not None else "-"
         lines.append(row([str(i), name_parts[0], line.unit, quantity(line.quantity, style),
                           money(line.unit_price, style), money(line.amount, style),
@@ -292,14 +293,14 @@ def dotmatrix(inv: Invoice, rng: random.Random) -> Image.Image:
                       money(inv.printed_total, style)], numeric))
     lines.append(rule)
     for text in lines:
-        sheet.text(8, y, text, size)
+        sheet.text(15, y, text, size)
         y += step
     y += step
-    for part in sheet.wrap(f"{t['words']}: {words_line(inv.printed_total, inv.language)}", 185, size):
-        sheet.text(12, y, part, size)
+    for part in sheet.wrap(f"{t['words']}: {words_line(inv.printed_total, inv.language)}", 250, size):
+        sheet.text(18, y, part, size)
         y += step
     y += step * 2
-    sheet.text(12, y, f"{t['director']} ____________ {inv.seller.director}     {t['accountant']} ____________", size)
+    sheet.text(18, y, f"{t['director']} ____________ {inv.seller.director}     {t['accountant']} ____________", size)
     return _dot_matrix_ink(sheet.image, rng)
 
 
@@ -309,7 +310,7 @@ def _dot_matrix_ink(image: Image.Image, rng: random.Random) -> Image.Image:
     h, w = ink.shape
     yy, xx = np.mgrid[0:h, 0:w]
     dots = ((xx % 3 < 2) & (yy % 3 < 2)).astype(np.float32)
-    fade = 0.55 + 0.35 * np.abs(np.sin(yy / (h / rng.uniform(2, 5)) + rng.uniform(0, 3)))
+    fade = 0.75 + 0.25 * np.abs(np.sin(yy / (h / rng.uniform(2, 5)) + rng.uniform(0, 3)))
     out = 255 - ink * dots * fade
     blurred = Image.fromarray(out.clip(0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.6))
     return blurred

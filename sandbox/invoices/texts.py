@@ -18,7 +18,8 @@ T: dict[str, dict[str, str]] = {
         "col_price": "Narxi", "col_amount": "Yetkazib berish qiymati", "col_vat_rate": "QQS stavkasi",
         "col_vat": "QQS summasi", "col_total": "QQS bilan qiymati", "col_code": "IKPU", "total": "Jami",
         "words": "Jami to'lovga", "currency": "so'm", "cents": "tiyin", "no_vat": "QQSsiz", "director": "Rahbar",
-        "accountant": "Bosh hisobchi", "released": "Topshirdi", "received": "Qabul qildi", "vat_incl": "shu jumladan QQS",
+        "accountant": "Bosh hisobchi", "released": "Topshirdi", "received": "Qabul qildi",
+        "vat_incl": "shu jumladan QQS",
         "receipt": "SAVDO CHEKI", "cheque": "Chek", "cashier": "Kassir", "cash": "Naqd", "card": "Plastik karta",
         "fiscal": "Fiskal belgi", "terminal": "FM raqami", "thanks": "Xaridingiz uchun rahmat!", "vat": "QQS",
         "vat_total": "QQS summasi", "grand": "Jami to'lov", "id": "Hujjat ID", "date": "Sana", "date_word": "sanasi",
@@ -49,7 +50,8 @@ T: dict[str, dict[str, str]] = {
         "col_vat": "Сумма НДС", "col_total": "Стоимость с НДС", "col_code": "ИКПУ", "total": "Итого",
         "words": "Всего к оплате", "currency": "сум", "cents": "тийин", "no_vat": "Без НДС", "director": "Руководитель",
         "accountant": "Главный бухгалтер", "released": "Отпустил", "received": "Получил", "vat_incl": "в т.ч. НДС",
-        "receipt": "ТОВАРНЫЙ ЧЕК", "cheque": "Чек", "cashier": "Кассир", "cash": "Наличные", "card": "Пластиковая карта",
+        "receipt": "ТОВАРНЫЙ ЧЕК", "cheque": "Чек", "cashier": "Кассир", "cash": "Наличные",
+        "card": "Пластиковая карта",
         "fiscal": "Фискальный признак", "terminal": "ФМ №", "thanks": "Спасибо за покупку!", "vat": "НДС",
         "vat_total": "Сумма НДС", "grand": "ИТОГО К ОПЛАТЕ", "id": "ID документа", "date": "Дата", "date_word": "от",
         "qty_short": "Кол-во", "unit_short": "Ед.", "sum_short": "Сумма", "waybill_total": "Всего с НДС",
@@ -88,7 +90,7 @@ def money(value: Decimal, style: str) -> str:
     whole, _, cents = f"{value:.2f}".partition(".")
     sign = "-" if whole.startswith("-") else ""
     whole = whole.lstrip("-")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

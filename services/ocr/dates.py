@@ -1,6 +1,6 @@
 """Dates as invoices print them: 12.03.2025, 12/03/25, 2025-03-12, "12 mart 2025 y.", "2025 yil 12-mart",
-"«12» марта 2025 г.", "2025 йил 12 март", "March 12, 2025". Month names are matched loosely (OCR misspells them and mixes
-Latin and Cyrillic letters that look alike)."""
+"«12» марта 2025 г.", "2025 йил 12 март", "March 12, 2025". Month names are matched loosely (OCR misspells them and
+mixes Latin and Cyrillic letters that look alike)."""
 
 from __future__ import annotations
 

@@ -144,6 +144,7 @@ class PageInfo:
     words: int = 0
     seconds: float = 0.0
     languages: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: prepare, orient, recognise
 
 
 @dataclass(slots=True)
@@ -170,7 +171,10 @@ class OcrResult:
 
     @property
     def ok(self) -> bool:
-        """Something worth showing: a readable document with at least a total or a line."""
+        """Something worth showing: not a file we cannot read, not only blank pages, not something else."""
+        blank = sum(p.code is ProblemCode.BLANK_PAGE for p in self.problems)
+        if blank and blank >= len(self.pages):
+            return False
         return not any(p.code in FATAL_PROBLEMS or p.code is ProblemCode.NOT_AN_INVOICE for p in self.problems)
 
     def low_confidence(self, threshold: float = 0.6) -> list[str]:
@@ -196,7 +200,8 @@ class OcrResult:
             "pages": [
                 {"index": p.index, "source": p.source, "rotation": p.rotation, "skew": round(p.skew, 1),
                  "cropped": p.cropped, "mean_confidence": round(p.mean_confidence, 1), "words": p.words,
-                 "seconds": round(p.seconds, 3), "languages": p.languages}
+                 "seconds": round(p.seconds, 3), "languages": p.languages,
+                 "timings": {k: round(v, 3) for k, v in p.timings.items()}}
                 for p in self.pages
             ],
             "pages_total": self.pages_total,

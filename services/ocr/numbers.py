@@ -16,6 +16,7 @@ _DIGIT_LOOKALIKES = str.maketrans({
     "S": "5", "s": "5", "$": "5", "B": "8", "В": "8", "Z": "2", "z": "2", "з": "3", "З": "3",
     "б": "6", "G": "6", "b": "6", "T": "7", "g": "9", "q": "9", "A": "4", "Ч": "4", "ч": "4",
 })
+_LOOKALIKE_KEYS = frozenset(chr(k) for k in _DIGIT_LOOKALIKES)
 _SEPARATORS = " \u00a0\u202f'’"
 
 CENT = Decimal("0.01")
@@ -32,8 +33,9 @@ def fix_digits(token: str) -> str:
     if not core:
         return token
     digits = sum(ch.isdigit() for ch in core)
-    letters = sum(ch.isalpha() or ch in "|!$[]" for ch in core)
-    if digits == 0 or letters > max(1, digits // 2):
+    lookalikes = sum(ch in _LOOKALIKE_KEYS for ch in core)
+    others = sum(ch.isalpha() and ch not in _LOOKALIKE_KEYS for ch in core)
+    if digits == 0 or others or lookalikes > digits:
         return token
     return core.translate(_DIGIT_LOOKALIKES)
 
@@ -84,6 +86,8 @@ def amount_candidates(text: str) -> list[Decimal]:
                 options.append(integer)
         if options and len(tail) == 3 and len(marks) > 1:
             options.reverse()  # "1,250,000": grouping first
+            if len(set(marks)) == 2:  # "2,426,871.007": a mark misread as a digit after the tiyin
+                options.insert(0, options[-1][:-1])
     else:
         integer = _grouped_integer(raw, " ")
         if integer is not None:
@@ -106,7 +110,7 @@ def parse_amount(text: str) -> Decimal | None:
 
 def parse_percent(text: str) -> Decimal | None:
     """"12%", "12 %", "0%", "15" → Decimal percent; None otherwise. "QQSsiz" / "без НДС" are read elsewhere."""
-    match = re.fullmatch(r"\s*(\d{1,2}(?:[.,]\d{1,2})?)\s*%?\s*", fix_digits(text))
+    match = re.fullmatch(r"\s*(\d{1,2}(?:[.,]\d{1,2})?)\s*%?\s*", fix_digits(text.strip(" :;.,|()[]")))
     if not match:
         return None
     value = Decimal(match.group(1).replace(",", "."))
@@ -117,9 +121,9 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def close(a: Decimal, b: Decimal, tolerance: Decimal = Decimal("1.00")) -> bool:
-    """Two amounts the same within rounding: at most `tolerance` so'm apart or 0.01% of the larger."""
-    return abs(a - b) <= max(tolerance, abs(max(a, b, key=abs)) * Decimal("0.0001"))
+def close(a: Decimal, b: Decimal, tolerance: Decimal = Decimal("0.01")) -> bool:
+    """Two amounts the same within `tolerance` (a tiyin unless rounding of several lines is involved)."""
+    return abs(a - b) <= tolerance
 
 
 # --- TINs -------------------------------------------------------------------------------------------------------
@@ -145,10 +149,11 @@ def parse_tin(text: str) -> str | None:
 
 def digit_confusions(digit: str) -> str:
     """Digits OCR mistakes for `digit` (used to mend a number that breaks an arithmetic check)."""
-    return {
-        "0": "869", "1": "74", "2": "7", "3": "85", "4": "1", "5": "63", "6": "58", "7": "12", "8": "3609",
-        "9": "80",
-    }.get(digit, "")
+    return _CONFUSIONS.get(digit, "")
+
+
+_PAIRS = ["08", "06", "09", "17", "14", "27", "38", "35", "56", "58", "68", "89", "69", "13"]
+_CONFUSIONS = {d: "".join(sorted({p[1] if p[0] == d else p[0] for p in _PAIRS if d in p})) for d in "0123456789"}
 
 
 def one_digit_variants(value: Decimal) -> list[Decimal]:

@@ -147,6 +147,8 @@ def _vocabulary() -> dict[str, tuple[str, int]]:
         vocab[_RU_HUNDREDS[i]] = ("unit", i * 100)
         vocab[_EN_UNITS[i]] = ("unit", i)
     vocab["одно"] = ("unit", 1)
+    for zero in ("nol", "нол", "ноль", "zero"):
+        vocab[zero] = ("unit", 0)
     for i, word in enumerate(_RU_TEENS):
         vocab[word] = ("unit", 10 + i)
         vocab[_EN_TEENS[i]] = ("unit", 10 + i)

@@ -73,6 +73,7 @@ class SchemeRow:
     phone: str | None
     scheme: SchemeInput
     employee: Employee | None = None
+    valid: bool = True  # False: some cell has a problem (the row still counts for duplicates)
 
 
 @dataclass(slots=True)
@@ -180,7 +181,7 @@ class _Row:
             return None
 
 
-def _parse_row(row: _Row) -> SchemeRow | None:
+def _parse_row(row: _Row) -> SchemeRow:
     before = len(row.problems)
     name = _text(row.cells["employee"]) if not _blank(row.cells.get("employee")) else None
     if name is not None:
@@ -220,9 +221,8 @@ def _parse_row(row: _Row) -> SchemeRow | None:
             row.problem("plan_scope", f"{_text(raw_scope)!r} — employee or branch")
         else:
             scope = PlanScope(text)
-    if len(row.problems) > before:
-        return None
-    assert base is not None and retail is not None and wholesale is not None and bonus is not None
+    if len(row.problems) > before or base is None or retail is None or wholesale is None or bonus is None:
+        return SchemeRow(row.number, name, regos_user_id, phone, SchemeInput(), valid=False)
     scheme = SchemeInput(base_salary=base, retail_commission_pct=retail, wholesale_commission_pct=wholesale,
                          plan_target=target, plan_scope=scope, plan_bonus=bonus,
                          plan_bonus_kind=PlanBonusKind.PERCENT if is_percent else PlanBonusKind.FIXED)
@@ -263,9 +263,7 @@ def parse_schemes(table: list[list[Any]]) -> list[SchemeRow]:
         if extra:
             problems.append(FileProblem(number, None, "cells beyond the header's columns"))
         values = {column: cells[i] if i < len(cells) else None for i, column in enumerate(names) if column}
-        result = _parse_row(_Row(number, values, problems))
-        if result is not None:
-            parsed.append(result)
+        parsed.append(_parse_row(_Row(number, values, problems)))
     _duplicates(parsed, problems)
     if problems:
         raise SchemesFileInvalid(sorted(problems, key=lambda p: (p.row or 0)))

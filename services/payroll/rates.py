@@ -12,14 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Rate
-from services.errors import DomainError
+from services.payroll.errors import PayrollError
 
 REQUIRED = ("pit", "inps", "social_tax", "mrot")
 OPTIONAL = ("brv", "social_tax_relief", "relief_youth_max_age", "relief_youth_min_mrot", "relief_low_income_min_mrot")
 
 
-class RateMissing(DomainError):
+class RateMissing(PayrollError):
     key = "error-payroll-rate-missing"
+    message = "no {codes} rate in force on {day}: add it to the rates table"
 
 
 @dataclass(frozen=True, slots=True)

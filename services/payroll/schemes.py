@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Company, Employee
@@ -154,7 +154,12 @@ async def set_scheme(session: AsyncSession, *, company_id: int, employee_id: int
     row.plan_bonus = scheme.plan_bonus
     row.plan_bonus_kind = scheme.plan_bonus_kind
     row.created_by_user_id = actor_user_id
-    employee.base_salary = scheme.base_salary
+    await session.flush()
+    latest = await session.scalar(
+        select(func.max(PayScheme.effective_from)).where(PayScheme.employee_id == employee.id)
+    )
+    if latest == effective_from:
+        employee.base_salary = scheme.base_salary  # the employee card shows the newest salary
     audit.record(session, "payroll.scheme", company_id=company_id, user_id=actor_user_id, employee=employee.id,
                  effective_from=effective_from.isoformat(), base_salary=f"{scheme.base_salary:f}",
                  retail_commission_pct=f"{scheme.retail_commission_pct:f}",
@@ -214,10 +219,12 @@ async def profiles(session: AsyncSession, company_id: int) -> dict[int, PayrollP
 
 
 async def set_days_worked(session: AsyncSession, *, company_id: int, employee_id: int, month: date, days_worked: int,
-                          work_week: int = 5, actor_user_id: int | None = None) -> Timesheet:
+                          actor_user_id: int | None = None) -> Timesheet:
+    """Days worked in the month: 0 up to the month's working days (in the company's working week)."""
     employee = await company_employee(session, company_id, employee_id)
+    company = await session.get_one(Company, company_id)
     month = month_start(month)
-    most = month_working_days(month, work_week)
+    most = month_working_days(month, payroll_settings(company).work_week)
     if not 0 <= days_worked <= most:
         raise PayrollInvalid(field="days_worked", problem=f"between 0 and {most} (the month's working days)")
     row = await session.scalar(select(Timesheet).where(Timesheet.employee_id == employee.id,

@@ -15,14 +15,15 @@ from functools import lru_cache
 
 import holidays
 
-from services.errors import ValidationFailed
+from services.payroll.errors import PayrollInvalid
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _MOVED = "substituted"  # how the English calendar names a day off moved from a working day
 
 
-class MonthInvalid(ValidationFailed):
+class MonthInvalid(PayrollInvalid):
     key = "error-payroll-month-invalid"
+    message = "{value!r} is not a month: write YYYY-MM, for example 2026-11"
 
 
 def parse_month(text: str) -> date:

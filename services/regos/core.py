@@ -34,10 +34,11 @@ from .errors import (
     RegosUnreachableError,
     error_from_code,
 )
+from .limits import MAX_RESPONSE_BYTES, guarded_loads
 from .masking import logger, mask_secret, protect_secret, redact
 from .models import RecordBatch, parse_records
 from .paging import DEFAULT_MAX_PAGES, Page, RecordStream
-from .parsing import DEFAULT_TIMEZONE, day_bounds, decode_body, dumps, loads, optional_int, to_unix
+from .parsing import DEFAULT_TIMEZONE, day_bounds, dumps, optional_int, to_unix
 from .ratelimit import Clock, Sleep, TokenBucket
 
 DEFAULT_GATEWAY_URL = "https://integration.regos.uz/gateway/out"
@@ -332,8 +333,8 @@ class RegosCore:
     @staticmethod
     def _decode(raw: bytes) -> dict[str, Any] | None:
         try:
-            data = loads(decode_body(raw))
-        except (ValueError, UnicodeDecodeError, EOFError, OSError):
+            data = guarded_loads(raw, max_bytes=MAX_RESPONSE_BYTES)
+        except (ValueError, UnicodeDecodeError, EOFError, OSError, RecursionError):
             return None
         if not isinstance(data, dict) or "ok" not in data:
             return None

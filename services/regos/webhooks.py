@@ -10,12 +10,15 @@ retries with the same id) and never sort by it.
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .parsing import loads, optional_int, to_optional_utc_datetime
+from .limits import MAX_WEBHOOK_BYTES, BodyRefused, guarded_loads
+from .parsing import optional_int, to_optional_utc_datetime
 
 WRAPPER_ACTION = "HandleWebhook"
 
@@ -65,12 +68,45 @@ def _as_mapping(payload: bytes | str | Mapping[str, Any]) -> Mapping[str, Any]:
     if isinstance(payload, Mapping):
         return payload
     try:
-        data = loads(payload)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = guarded_loads(payload, max_bytes=MAX_WEBHOOK_BYTES)
+    except BodyRefused as exc:
+        raise WebhookPayloadError(str(exc)) from exc
+    except (ValueError, UnicodeDecodeError, EOFError, OSError) as exc:
         raise WebhookPayloadError("body is not JSON") from exc
     if not isinstance(data, Mapping):
         raise WebhookPayloadError("body is not a JSON object")
     return data
+
+
+MAX_EVENT_ID_LENGTH = 200
+_EVENT_TOKEN = re.compile(r"(?=[^\d]*\d)[A-Za-z0-9][A-Za-z0-9_.:-]*")  # e.g. "ev-17": must carry a digit
+
+
+def _valid_event_id(value: Any) -> str:
+    """REGOS event ids are UUIDs or positive integers; anything else (a list, "abc", a huge text) is refused."""
+    if isinstance(value, bool) or value is None:
+        raise WebhookPayloadError("event has no event_id")
+    if isinstance(value, int):
+        if value <= 0:
+            raise WebhookPayloadError("event_id is not positive")
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise WebhookPayloadError("event_id is not a string or a number")
+    if not text or len(text) > MAX_EVENT_ID_LENGTH:
+        raise WebhookPayloadError("event_id is empty or too long")
+    if not (text.isdigit() or _is_uuid(text) or _EVENT_TOKEN.fullmatch(text)):
+        raise WebhookPayloadError("event_id is neither a UUID, a number nor an id token")
+    return text
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _entity_id(data: Mapping[str, Any]) -> int | None:
@@ -100,8 +136,7 @@ def parse_webhook_event(
     event_id = outer.get("event_id")
     if event_id is None and wrapped and isinstance(outer.get("data"), Mapping):
         event_id = outer["data"].get("event_id")
-    if event_id is None or str(event_id).strip() == "":
-        raise WebhookPayloadError("event has no event_id")
+    event_id = _valid_event_id(event_id)
     try:
         occurred_at = to_optional_utc_datetime(outer.get("occurred_at"))
     except ValueError:

@@ -12,13 +12,17 @@ from services.reports.sales import DailySeries
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 8.0, 4.5, 120
 
 
+_AXIS_UNITS = {"uz": (" mln", " ming"), "ru": (" млн", " тыс."), "en": ("M", "K")}
+
+
 def _axis_amount(value: float, locale: str) -> str:
-    """Compact amounts on the axis: 1,2M / 850K in so'm."""
+    """Compact amounts on the axis: 1,2 mln / 850 ming (uz), 1,2 млн / 850 тыс. (ru), 1.2M / 850K (en)."""
+    million, thousand = _AXIS_UNITS.get(locale, _AXIS_UNITS["en"])
     magnitude = abs(value)
     if magnitude >= 1_000_000:
-        return f"{format_number(Decimal(str(value / 1_000_000)), locale, places=1)}M"
+        return f"{format_number(Decimal(str(value / 1_000_000)), locale, places=1)}{million}"
     if magnitude >= 1_000:
-        return f"{format_number(Decimal(str(value / 1_000)), locale)}K"
+        return f"{format_number(Decimal(str(value / 1_000)), locale)}{thousand}"
     return format_number(Decimal(str(value)), locale)
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -25,8 +27,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from services.fonts import font_path
 from services.locale import format_datetime, format_money, format_number
+from services.reports.charts import HEIGHT_INCHES, WIDTH_INCHES, daily_chart_png, has_chart_data
 from services.reports.render import Translate, branch_label, format_change, format_period, format_quantity
-from services.reports.sales import FIGURES, MONEY_FIGURES, SalesReport, Totals, change_percent
+from services.reports.sales import FIGURES, MONEY_FIGURES, DailySeries, SalesReport, Totals, change_percent
 
 
 class ExportFormat(StrEnum):
@@ -166,13 +169,29 @@ def report_details(report: SalesReport, translate: Translate, locale: str) -> li
     details += [
         (translate("report-col-branches"), scope),
         (translate("report-col-timezone"), report.timezone),
-        (translate("report-col-generated"), format_datetime(report.generated_at, locale) + " UTC"),
+        (translate("report-col-generated"),
+         format_datetime(report.generated_at.astimezone(ZoneInfo(report.timezone)), locale)),
     ]
     return details
 
 
+_FILE_NAME_UNSAFE = re.compile(r"[^\w]+")
+
+
+def _file_part(text: str, fallback: str) -> str:
+    return _FILE_NAME_UNSAFE.sub("-", text).strip("-_")[:40] or fallback
+
+
 def export_file_name(report: SalesReport, export_format: ExportFormat) -> str:
-    return f"sales_{report.company_id}_{report.period.first:%Y%m%d}-{report.period.last:%Y%m%d}.{export_format}"
+    """`sales_<company>_<branches>_<first>-<last>.<ext>`: two exports of different branches or periods never share a
+    name (branch names stay readable; ids keep two same-named branches apart)."""
+    if report.scope is None:
+        scope = "all"
+    else:
+        scope = "+".join(f"{_file_part(branch.name, 'branch')}-{branch.id}" for branch in report.scope)[:80] or "none"
+    company = _file_part(report.company_name, str(report.company_id))
+    period = f"{report.period.first:%Y%m%d}-{report.period.last:%Y%m%d}"
+    return f"sales_{company}_{scope}_{period}.{export_format}"
 
 
 # --- Excel ------------------------------------------------------------------------------------------------------
@@ -251,8 +270,19 @@ def neutralise_csv_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_TRIGGERS) else value
 
 
-def _plain(value: Any, kind: Kind) -> str:
-    """Numbers as a machine reads them (12345.00), dates ISO; text neutralised."""
+# Excel splits a CSV by the regional list separator: ";" with a decimal comma in Uzbek and Russian settings,
+# "," with a decimal point in English ones. A "sep=" line would make Excel ignore the UTF-8 BOM (Cyrillic breaks).
+CSV_DIALECTS = {"uz": (";", ","), "ru": (";", ",")}
+_CSV_DEFAULT = (",", ".")
+
+
+def csv_dialect(locale: str) -> tuple[str, str]:
+    """(field separator, decimal mark) of a CSV meant for Excel in this locale."""
+    return CSV_DIALECTS.get(locale, _CSV_DEFAULT)
+
+
+def _plain(value: Any, kind: Kind, decimal_mark: str = ".") -> str:
+    """Numbers without grouping (12345.00, or 12345,00 with a decimal comma), dates ISO; text neutralised."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -261,17 +291,20 @@ def _plain(value: Any, kind: Kind) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         if kind is Kind.PERCENT:
-            return f"{value:.1f}"
-        if kind is Kind.QUANTITY:
-            return f"{value.normalize():f}"
-        return f"{value:.2f}"
+            text = f"{value:.1f}"
+        elif kind is Kind.QUANTITY:
+            text = f"{value.normalize():f}"
+        else:
+            text = f"{value:.2f}"
+        return text.replace(".", decimal_mark)
     return str(value)
 
 
 def to_csv(report: SalesReport, translate: Translate, locale: str) -> bytes:
     """One file with a section per table (title line, header, rows, total), UTF-8 with a BOM for Excel."""
+    separator, decimal_mark = csv_dialect(locale)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
     for label, value in report_details(report, translate, locale):
         writer.writerow([neutralise_csv_cell(label), neutralise_csv_cell(value)])
     for table in report_tables(report, translate):
@@ -279,7 +312,8 @@ def to_csv(report: SalesReport, translate: Translate, locale: str) -> bytes:
         writer.writerow([neutralise_csv_cell(translate(table.title_key))])
         writer.writerow([neutralise_csv_cell(translate(column.header_key)) for column in table.columns])
         for row in [*table.rows, *([table.total] if table.total is not None else [])]:
-            writer.writerow([_plain(value, column.kind) for value, column in zip(row, table.columns, strict=True)])
+            writer.writerow([_plain(value, column.kind, decimal_mark)
+                             for value, column in zip(row, table.columns, strict=True)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -318,14 +352,18 @@ def to_pdf(report: SalesReport, translate: Translate, locale: str) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as PdfTable
 
     _register_fonts()
     body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=8, leading=10)
-    heading = ParagraphStyle("heading", fontName=PDF_FONT_BOLD, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4)
+    # A heading never ends a page alone: it stays with (the start of) its table.
+    heading = ParagraphStyle("heading", fontName=PDF_FONT_BOLD, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4,
+                             keepWithNext=1)
     title = ParagraphStyle("title", fontName=PDF_FONT_BOLD, fontSize=16, leading=20, spaceAfter=6)
-    header = ParagraphStyle("header", parent=body, textColor=colors.white)
+    # Header cells wrap between words only; columns are widened to their longest header word below.
+    header = ParagraphStyle("header", parent=body, textColor=colors.white, splitLongWords=0)
 
     def paragraph(text: str, style: ParagraphStyle = body) -> Paragraph:
         return Paragraph(xml_escape(text), style)  # names are text, never reportlab markup
@@ -342,10 +380,14 @@ def to_pdf(report: SalesReport, translate: Translate, locale: str) -> bytes:
     story.append(Spacer(1, 4 * mm))
     story.append(paragraph(f"{translate('report-figure-net-sales')}: "
                            f"{format_money(report.totals.net_sales, locale)}", heading))
+    chart = _pdf_chart(report, translate, locale)
+    if chart is not None:
+        width = document.width * 0.75
+        story.append(Image(io.BytesIO(chart), width=width, height=width * HEIGHT_INCHES / WIDTH_INCHES))
     for table in report_tables(report, translate):
         if not table.rows:
             continue
-        story.append(paragraph(translate(table.title_key), heading))
+        table_heading = paragraph(translate(table.title_key), heading)
         numeric = [column.kind not in (Kind.TEXT, Kind.DATE) for column in table.columns]
         data: list[list[Any]] = [[paragraph(translate(column.header_key), header) for column in table.columns]]
         rows = [*table.rows, *([table.total] if table.total is not None else [])]
@@ -354,7 +396,10 @@ def to_pdf(report: SalesReport, translate: Translate, locale: str) -> bytes:
                          else _pdf_text(value, column.kind, locale) for value, column in zip(row, table.columns,
                                                                                              strict=True)])
         scale = min(2.6 * mm, document.width / sum(column.width for column in table.columns))
-        widths = [column.width * scale for column in table.columns]
+        padding = 6 + 1  # the table's cell padding on both sides, and a point to spare
+        widths = [max(column.width * scale, max(stringWidth(word, PDF_FONT, 8)
+                                                for word in translate(column.header_key).split() or [""]) + padding)
+                  for column in table.columns]
         style = [
             ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
             ("FONTSIZE", (0, 0), (-1, -1), 8),
@@ -369,9 +414,22 @@ def to_pdf(report: SalesReport, translate: Translate, locale: str) -> bytes:
                       ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#DDEBF7"))]
         pdf_table = PdfTable(data, colWidths=widths, repeatRows=1)
         pdf_table.setStyle(TableStyle(style))
-        story.append(pdf_table)
+        if len(data) <= 12:  # a short table moves whole to the next page rather than split from its heading
+            story.append(KeepTogether([table_heading, pdf_table]))
+        else:
+            story += [table_heading, pdf_table]
     document.build(story)
     return buffer.getvalue()
+
+
+def _pdf_chart(report: SalesReport, translate: Translate, locale: str) -> bytes | None:
+    """The daily chart of the report's net sales (the whole scope as one line), or None when it says nothing."""
+    series = DailySeries(days=[row.day for row in report.days],
+                         net={0: {row.day: row.totals.net_sales for row in report.days}},
+                         names={0: translate("report-chart-title")})
+    if not has_chart_data(series):
+        return None
+    return daily_chart_png(series, translate, locale)
 
 
 # --- JSON -------------------------------------------------------------------------------------------------------

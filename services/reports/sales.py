@@ -23,6 +23,7 @@ from sqlalchemy.orm import aliased
 from db.base import utcnow
 from db.models import Branch, Company, Employee
 from db.regos_data import Item, PaymentType, Receipt, ReceiptLine, ReceiptPayment, RegosConnection, WholesaleDoc
+from services.reports import day_aggregates
 from services.reports.periods import Period
 
 ZERO = Decimal("0.00")
@@ -39,8 +40,9 @@ def _money(value: Any) -> Decimal:
 
 
 def change_percent(current: Decimal | int, previous: Decimal | int | None) -> Decimal | None:
-    """Growth in percent against the previous figure; None when there is nothing to compare with."""
-    if previous is None or previous == 0:
+    """Growth in percent against the previous figure; None when there is nothing honest to compare with: no
+    previous figure, or a zero or negative base (a day of returns), where a percentage means nothing."""
+    if previous is None or previous <= 0:
         return None
     return ((Decimal(current) - Decimal(previous)) * 100 / abs(Decimal(previous))).quantize(
         Decimal("0.1"), rounding=ROUND_HALF_UP
@@ -314,15 +316,23 @@ async def _payments(
 ) -> dict[int | None, PaymentRow]:
     # The sync flags a storno payment and the payment it cancels alike, so the unflagged rows are the ones that
     # count (change rows, negative, included).
+    # Days synced with REGOS's aggregates are read from them (issue 9); older days from receipt payments.
+    aggregated = await day_aggregates.aggregate_days(session, company_id, period)
     value = type_coerce(func.sum(ReceiptPayment.value), _MONEY)
     rows = await session.execute(
         select(ReceiptPayment.payment_type_regos_id, Receipt.is_return, value,
                func.max(ReceiptPayment.payment_type_name))
         .join(Receipt, Receipt.id == ReceiptPayment.receipt_id)
-        .where(*_receipt_filter(company_id, period, branch_ids), ReceiptPayment.is_storno.is_(False))
+        .where(*_receipt_filter(company_id, period, branch_ids), ReceiptPayment.is_storno.is_(False),
+               Receipt.business_day.not_in(aggregated))
         .group_by(ReceiptPayment.payment_type_regos_id, Receipt.is_return)
     )
     found: dict[int | None, PaymentRow] = {}
+    if aggregated:
+        for type_id, name, sales, refunds in await day_aggregates.payment_sums(session, company_id, period, branch_ids):
+            aggregate_row = found.setdefault(type_id, PaymentRow(type_id, name))
+            aggregate_row.sales += sales
+            aggregate_row.refunds += refunds
     for type_id, is_return, amount, name in rows:
         row = found.setdefault(type_id, PaymentRow(type_id, name or ""))
         if is_return:
@@ -337,13 +347,24 @@ async def _products(
 ) -> dict[int | None, ProductRow]:
     quantity = type_coerce(func.sum(ReceiptLine.quantity), _QUANTITY)
     amount = type_coerce(func.sum(ReceiptLine.amount), _MONEY)
+    aggregated = await day_aggregates.aggregate_days(session, company_id, period)
     rows = await session.execute(
         select(ReceiptLine.item_regos_id, Receipt.is_return, quantity, amount)
         .join(Receipt, Receipt.id == ReceiptLine.receipt_id)
-        .where(*_receipt_filter(company_id, period, branch_ids), *_counting_lines())
+        .where(*_receipt_filter(company_id, period, branch_ids), *_counting_lines(),
+               Receipt.business_day.not_in(aggregated))
         .group_by(ReceiptLine.item_regos_id, Receipt.is_return)
     )
     found: dict[int | None, ProductRow] = {}
+    if aggregated:
+        for item_id, sold_q, sold_a, back_q, back_a in await day_aggregates.item_sums(
+            session, company_id, period, branch_ids
+        ):
+            product = found.setdefault(item_id, ProductRow(item_id, None, None))
+            product.sold_quantity += sold_q
+            product.sold_amount += sold_a
+            product.returned_quantity += back_q
+            product.returned_amount += back_a
     for item_id, is_return, item_quantity, item_amount in rows:
         row = found.setdefault(item_id, ProductRow(item_id, None, None))
         if is_return:

@@ -194,6 +194,7 @@ async def reconcile_day(
     payments: Sequence[RetailReportPayment],
     *,
     compare_payment_types: bool,
+    extra_differences: Sequence[str] = (),
 ) -> ReconciliationOutcome:
     """Compare our closed receipts with ``RetailReport/Counts`` and ``/Payments`` and store the result."""
     total = figures.total
@@ -221,11 +222,13 @@ async def reconcile_day(
         "return_count": their_returns,
         "retail_gross": _text(their_gross),
         "retail_returns": _text(their_refunds),
-        "payments": {
-            (p.payment_type_name or ""): {"sale": _text(p.sale_amount), "return": _text(p.return_amount)}
-            for p in payments
-        },
+        "payments": {},
     }
+    by_name: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])  # one row per group and type: summed
+    for p in payments:
+        by_name[p.payment_type_name or ""][0] += p.sale_amount
+        by_name[p.payment_type_name or ""][1] += p.return_amount
+    theirs["payments"] = {name: {"sale": _text(v[0]), "return": _text(v[1])} for name, v in by_name.items()}
     if compare_payment_types:
         by_type = await payment_totals(session, company_id, figures.day)
         ours["payments"] = {name: {"sale": _text(v[0]), "return": _text(v[1])} for name, v in by_type.items()}
@@ -234,6 +237,9 @@ async def reconcile_day(
             other = theirs["payments"].get(name, {"sale": "0.00", "return": "0.00"})
             if Decimal(mine["sale"]) != Decimal(other["sale"]) or Decimal(mine["return"]) != Decimal(other["return"]):
                 differences.append(f"payments {name!r}: ours {mine}, REGOS {other}")
+    for difference in extra_differences:
+        if difference not in differences:
+            differences.append(difference)
     matches = not differences
     row = (
         await session.execute(

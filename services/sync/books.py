@@ -14,11 +14,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Branch
-from db.regos_data import DailySales, Receipt, ReceiptLine
+from db.regos_data import DailySales, DayItemSales, DayReportCounts, Receipt, ReceiptLine
 
 from .aggregates import CLOSED
 
@@ -138,7 +138,13 @@ async def item_sales(
     session: AsyncSession, company_id: int, day: date, *, regos_stock_id: int | None = None
 ) -> dict[int, ItemSales]:
     """Per item, quantity and amount sold and returned on the day's closed receipts (storno lines and the lines
-    they cancel left out). Needs receipt details to have been synced."""
+    they cancel left out): from REGOS's ``RetailReport/Operations`` when the day was synced with it (issue 9),
+    else from receipt lines (which need receipt details to have been synced)."""
+    has_reports = await session.scalar(
+        select(exists().where(DayReportCounts.company_id == company_id, DayReportCounts.business_day == day))
+    )
+    if has_reports:
+        return await _item_sales_from_reports(session, company_id, day, regos_stock_id)
     query = (
         select(
             ReceiptLine.receipt_id, ReceiptLine.uuid, ReceiptLine.item_regos_id, ReceiptLine.quantity,
@@ -163,3 +169,24 @@ async def item_sales(
             entry.sale_quantity += line.quantity
             entry.sale_amount += line.amount
     return result
+
+
+async def _item_sales_from_reports(
+    session: AsyncSession, company_id: int, day: date, regos_stock_id: int | None
+) -> dict[int, ItemSales]:
+    query = select(DayItemSales).where(DayItemSales.company_id == company_id, DayItemSales.business_day == day)
+    if regos_stock_id is not None:
+        query = query.join(Branch, Branch.id == DayItemSales.branch_id).where(Branch.regos_stock_id == regos_stock_id)
+    result: dict[int, ItemSales] = {}
+    for row in (await session.execute(query)).scalars():
+        if row.item_regos_id is None:
+            continue
+        entry = result.setdefault(int(row.item_regos_id), ItemSales(int(row.item_regos_id)))
+        entry.sale_quantity += row.sold_quantity
+        entry.sale_amount += row.sold_amount
+        entry.return_quantity += row.returned_quantity
+        entry.return_amount += row.returned_amount
+    return {
+        k: v for k, v in result.items()
+        if v.sale_quantity or v.sale_amount or v.return_quantity or v.return_amount
+    }

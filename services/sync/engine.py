@@ -36,11 +36,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.base import utcnow
 from db.models import Company
 from db.regos_data import SyncRun, SyncRunStatus, SyncTrigger
+from db.transient import retry_transient
 from services.crypto import SecretBox
-from services.regos import RegosClient, RegosError
+from services.regos import RegosAuthError, RegosClient, RegosError
 
 from .archive import DEFAULT_ARCHIVE_DIR, DEFAULT_RETENTION_DAYS, prune_archive
 from .connection import (
+    DEFAULT_RECEIPT_DETAILS,
     SETTING_ARCHIVE_RETENTION_DAYS,
     SETTING_RECEIPT_DETAILS,
     RegosNotConnected,
@@ -158,7 +160,7 @@ async def sync_company(
     if len(days) > opts.max_days:
         raise ValueError(f"at most {opts.max_days} days per run")
     fetch_details = opts.fetch_details if opts.fetch_details is not None else bool(
-        settings.get(SETTING_RECEIPT_DETAILS, True)
+        settings.get(SETTING_RECEIPT_DETAILS, DEFAULT_RECEIPT_DETAILS)
     )
     # The company's own retention wins; the option is the deployment's default (SETTINGS: REGOS_ARCHIVE_...).
     own_retention = settings.get(SETTING_ARCHIVE_RETENTION_DAYS)
@@ -220,42 +222,37 @@ async def _run(work: CompanySync, result: SyncResult) -> None:
     except RegosError as error:
         _fail(work, result, error)
         return
+    failed: list[tuple[int, date]] = []
+    last_error: RegosError | None = None
     for index, day in enumerate(work.days, start=1):
         if day in work.resumed_days:
             result.days.append(DaySyncResult(day, status=DayStatus.RESUMED))
             work.stats.days_done.append(day.isoformat())
             continue
-        await work.report(index, day)
-        claim = await claim_day(
-            work.session_factory, work.company_id, day, work.owner, stale_after=work.options.lock_stale_after
-        )
-        if claim is None:
-            logger.info("REGOS sync of company %s, %s: another sync holds the day", work.company_id, day)
-            result.days.append(DaySyncResult(day, status=DayStatus.BUSY, error="another sync is running for this day"))
-            continue
-        error_text: str | None = None
-        heartbeat = asyncio.create_task(work.keep_alive(claim))
-        try:
-            day_result = await work.sync_day(day, index, claim)
-            result.days.append(day_result)
-        except RegosError as error:
-            error_text = str(error)
-            result.days.append(DaySyncResult(day, status=DayStatus.FAILED, error=error_text))
-            _fail(work, result, error)
+        outcome, day_error = await _sync_one_day(work, result, index, day)
+        if outcome == _STOP:
             return
-        except ClaimLostError as error:
-            error_text = str(error)
-            result.days.append(DaySyncResult(day, status=DayStatus.FAILED, error=error_text))
-            work.stats.note_error("claim_lost", day=day.isoformat(), error=error_text)
-            continue
-        except BaseException as error:
-            error_text = f"{type(error).__name__}: {error}"[:500]
-            raise
-        finally:
-            heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
-            await release_day(work.session_factory, claim, error=error_text)
+        if outcome == _RETRY:
+            failed.append((index, day))
+            last_error = day_error or last_error
+    # A day that failed on REGOS (an outage, a call that used up its attempts) does not stop the others; it is
+    # tried again after a pause, and what is still short after the last round is named in the result.
+    for round_number in range(1, DAY_RETRY_ROUNDS + 1):
+        if not failed:
+            break
+        await asyncio.sleep(DAY_RETRY_DELAY_SECONDS * 2 ** (round_number - 1))
+        again, failed = failed, []
+        for index, day in again:
+            logger.info("REGOS sync of company %s: retrying %s (round %d)", work.company_id, day, round_number)
+            outcome, day_error = await _sync_one_day(work, result, index, day, retry=True)
+            if outcome == _STOP:
+                return
+            if outcome == _RETRY:
+                failed.append((index, day))
+                last_error = day_error or last_error
+    if failed and last_error is not None and not any(d.status == DayStatus.OK for d in result.days):
+        _fail(work, result, last_error)  # nothing could be read: the connection is failing, the owner is told
+        return
     await work.report(len(work.days), work.days[-1] if work.days else None)
     if work.options.refresh_stock_levels and any(d.status == DayStatus.OK for d in result.days):
         try:
@@ -264,6 +261,71 @@ async def _run(work: CompanySync, result: SyncResult) -> None:
         except RegosError as error:
             _fail(work, result, error)
 
+
+
+_DONE, _RETRY, _STOP = "done", "retry", "stop"
+DAY_RETRY_ROUNDS = 2
+DAY_RETRY_DELAY_SECONDS = 5.0
+
+
+def _put_day(result: SyncResult, day_result: DaySyncResult, *, retry: bool) -> None:
+    if retry:
+        for position, earlier in enumerate(result.days):
+            if earlier.day == day_result.day:
+                result.days[position] = day_result
+                return
+    result.days.append(day_result)
+
+
+async def _sync_one_day(
+    work: CompanySync, result: SyncResult, index: int, day: date, *, retry: bool = False
+) -> tuple[str, RegosError | None]:
+    """One day under its claim: ``_DONE``, ``_RETRY`` (REGOS failed it; try later) or ``_STOP`` (no point going on:
+    the key was refused)."""
+    await work.report(index, day)
+    claim = await claim_day(
+        work.session_factory, work.company_id, day, work.owner, stale_after=work.options.lock_stale_after
+    )
+    if claim is None:
+        logger.info("REGOS sync of company %s, %s: another sync holds the day", work.company_id, day)
+        _put_day(result, DaySyncResult(day, status=DayStatus.BUSY, error="another sync is running for this day"),
+                 retry=retry)
+        return _DONE, None
+    error_text: str | None = None
+    outcome = _DONE
+    failure: RegosError | None = None
+    heartbeat = asyncio.create_task(work.keep_alive(claim))
+    try:
+        _put_day(result, await work.sync_day(day, index, claim), retry=retry)
+    except RegosAuthError as error:
+        error_text = str(error)
+        _put_day(result, DaySyncResult(day, status=DayStatus.FAILED, error=error_text), retry=retry)
+        _fail(work, result, error)
+        outcome = _STOP
+    except RegosError as error:
+        error_text = str(error)
+        _put_day(result, DaySyncResult(day, status=DayStatus.FAILED, error=error_text), retry=retry)
+        work.stats.note_error("regos_day", day=day.isoformat(), method=error.method, code=error.code,
+                              http_status=error.http_status, error=error.description)
+        logger.warning("REGOS sync of company %s, %s failed (will retry): %s", work.company_id, day, error)
+        outcome, failure = _RETRY, error
+    except ClaimLostError as error:
+        error_text = str(error)
+        _put_day(result, DaySyncResult(day, status=DayStatus.FAILED, error=error_text), retry=retry)
+        work.stats.note_error("claim_lost", day=day.isoformat(), error=error_text)
+    except BaseException as error:
+        error_text = f"{type(error).__name__}: {error}"[:500] or "interrupted"
+        raise
+    finally:
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
+        try:  # a locked database must not turn the cleanup into a second failure; a stale claim is taken over
+            await retry_transient(lambda: release_day(work.session_factory, claim, error=error_text),
+                                  what="releasing a day claim")
+        except Exception:
+            logger.warning("REGOS sync: could not release the claim on %s", day, exc_info=True)
+    return outcome, failure
 
 def _fail(work: CompanySync, result: SyncResult, error: RegosError) -> None:
     result.failure = SyncFailure.from_error(error)

@@ -15,6 +15,7 @@ nothing). It must answer 200 quickly, so the work is split:
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 from collections.abc import Mapping
@@ -46,7 +47,13 @@ from services.regos.webhooks import RECEIPT_ACTIONS, WHOLESALE_ACTIONS, WHOLESAL
 
 from .aggregates import rebuild_day
 from .archive import NullArchive
-from .connection import SETTING_EVENT_CURSOR, SETTING_RECEIPT_DETAILS, get_client, get_connection
+from .connection import (
+    DEFAULT_RECEIPT_DETAILS,
+    SETTING_EVENT_CURSOR,
+    SETTING_RECEIPT_DETAILS,
+    get_client,
+    get_connection,
+)
 from .locks import dialect_name, lock_day_for_write
 from .receipts import BranchResolver, ReceiptImporter
 from .reference import payment_type_names
@@ -117,10 +124,18 @@ async def connection_by_secret(session: AsyncSession, secret: str) -> RegosConne
     return connection
 
 
+def stored_event_id(event_id: str) -> str:
+    """The id as stored: whole when it fits the 64-character column, else by its hash (never cut, so two long ids
+    sharing a prefix stay two events)."""
+    if len(event_id) <= 64:
+        return event_id
+    return "#" + hashlib.sha256(event_id.encode()).hexdigest()[:63]
+
+
 async def _store(session: AsyncSession, company_id: int, event: WebhookEvent, payload: dict[str, Any]) -> RecordedEvent:
     values = {
         "company_id": company_id,
-        "event_id": event.event_id[:64],
+        "event_id": stored_event_id(event.event_id),
         "action": event.action[:64],
         "payload": payload,
         "occurred_at": event.occurred_at,
@@ -236,7 +251,8 @@ async def process_event(
     try:
         if action in RECEIPT_ACTIONS:
             days = await _process_receipt(
-                session_factory, client, company_id, timezone, data, bool(settings.get(SETTING_RECEIPT_DETAILS, True))
+                session_factory, client, company_id, timezone, data,
+                bool(settings.get(SETTING_RECEIPT_DETAILS, DEFAULT_RECEIPT_DETAILS)),
             )
         elif action in WHOLESALE_ACTIONS or action in WHOLESALE_RETURN_ACTIONS:
             days = await _process_wholesale(session_factory, client, company_id, timezone, action, data)

@@ -32,7 +32,7 @@ from db.models import JobClaim
 from db.regos_data import RegosConnection
 
 DAY_JOB = "regos-sync-day"
-DEFAULT_STALE_AFTER = timedelta(minutes=10)
+DEFAULT_STALE_AFTER = timedelta(seconds=30)  # heartbeats every ~7 s (a quarter of it) keep a live claim fresh
 
 
 
@@ -59,6 +59,25 @@ class DayClaim:
 def new_owner_tag() -> str:
     """Identifies one sync attempt: host, process and a random part (two attempts never share it)."""
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def holder_is_gone(owner: str | None) -> bool:
+    """True when the claim's owner tag names a process on this host that no longer exists (killed with -9)."""
+    if not owner:
+        return False
+    parts = owner.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != socket.gethostname()[:60] or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OSError):
+        return False
+    return False
 
 
 def _scope(company_id: int) -> str:
@@ -96,7 +115,8 @@ async def claim_day(
         ).scalar_one_or_none()
         if existing is None:  # released and deleted between our insert and our read: try once more
             return await claim_day(session_factory, company_id, day, owner, stale_after=stale_after, now=now)
-        if existing.status == ClaimStatus.RUNNING and existing.claimed_at > moment - stale_after:
+        if (existing.status == ClaimStatus.RUNNING and existing.claimed_at > moment - stale_after
+                and not holder_is_gone(existing.owner)):
             return None
         # Finished, or its holder went silent: take it over, unless someone else did so first (owner changed).
         taken = await session.execute(

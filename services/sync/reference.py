@@ -236,8 +236,10 @@ async def sync_items(session: AsyncSession, company_id: int, items: Sequence[Reg
 
 
 async def active_item_ids(session: AsyncSession, company_id: int) -> list[int]:
+    """The items whose stock on hand is read: all of them, delete-marked ones too (REGOS keeps their stock until
+    it is sold or written off, and stock of 118 × a delete-marked item is still stock)."""
     rows = await session.execute(
-        select(Item.regos_id).where(Item.company_id == company_id, Item.deleted.is_(False)).order_by(Item.regos_id)
+        select(Item.regos_id).where(Item.company_id == company_id).order_by(Item.regos_id)
     )
     return [int(r) for r in rows.scalars()]
 

@@ -29,6 +29,14 @@ from services.regos import (
 
 from .aggregates import rebuild_day, reconcile_day
 from .archive import DayArchive, NullArchive
+from .day_reports import (
+    current_till_branches,
+    day_header_marks,
+    fetch_group,
+    group_differences,
+    plan_groups,
+    store_day_reports,
+)
 from .locks import (
     REFERENCE_SCOPE,
     DayClaim,
@@ -301,21 +309,33 @@ class CompanySync:
             await self.save_run(db)
         assert figures is not None
 
-        if self.options.reconcile:
-            report_counts = await client.get_retail_report_counts(start, end)
-            archive.add_response(report_counts.response)
-            report_payments = await client.get_retail_report_payments(start, end)
-            archive.add_response(report_payments.response)
-            async with self.session_factory.begin() as db:
+        # REGOS's own aggregates per branch's tills: the source of per-item and per-payment-type figures, and
+        # the other side of the reconciliation (a few calls per branch, never per receipt).
+        self.cursor["stage"] = "reports"
+        async with self.session_factory() as db:
+            marks = await day_header_marks(db, self.company_id, day)
+            till_branches = await current_till_branches(db, self.company_id)
+        reports = []
+        for group in plan_groups(marks, till_branches, start, end):
+            report = await fetch_group(client, group, page_size=page_size, archive=archive)
+            self._count_pages(result, report.calls)
+            self._note_invalid(result, "RetailReport/*", report.skipped, [])
+            reports.append(report)
+        async with self.session_factory.begin() as db:
+            await lock_day_for_write(db, self.company_id, day, claim)
+            await store_day_reports(db, self.company_id, day, reports)
+            if self.options.reconcile:
                 result.reconciliation = await reconcile_day(
-                    db, self.company_id, figures, report_counts.items, report_payments.items,
+                    db, self.company_id, figures,
+                    [c for r in reports for c in r.counts], [p for r in reports for p in r.payments],
                     compare_payment_types=self.fetch_details,
+                    extra_differences=group_differences(reports, marks),
                 )
-            if not result.reconciliation.matches:
-                logger.warning(
-                    "REGOS reconciliation of company %s, %s: %s",
-                    self.company_id, day, "; ".join(result.reconciliation.differences),
-                )
+        if result.reconciliation is not None and not result.reconciliation.matches:
+            logger.warning(
+                "REGOS reconciliation of company %s, %s: %s",
+                self.company_id, day, "; ".join(result.reconciliation.differences),
+            )
 
     async def _sync_wholesale(
         self,

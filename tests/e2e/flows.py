@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.factory import App
 from db.engine import create_session_factory
-from db.models import Company, TaxRegime
+from db.models import Company, Role, TaxRegime
 from db.regos_data import RegosConnection
 from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot
@@ -207,3 +207,32 @@ async def last_message(user: SandboxUser) -> SandboxMessage:
 async def message_by_id(user: SandboxUser, message_id: int) -> SandboxMessage:
     """A message of the user's chat (theirs or the bot's) as the emulator has it now, e.g. to see it deleted."""
     return {m.message_id: m for m in await user.messages()}[message_id]
+
+
+# -- a staffed company, made directly ---------------------------------------------------------------------------------
+
+
+async def company_with_people(engine: AsyncEngine, people: list[tuple[SandboxUser, Role, tuple[str, ...]]], *,
+                              name: str = "Oila Market", tin: str = "305123456",
+                              branches: tuple[str, ...] = ("Chilonzor", "Yunusobod")) -> tuple[int, dict[str, int]]:
+    """A company with branches and people in roles (each limited to the branches named, or all when none), made in
+    the database; then each person writes to the bot (/help), as Telegram requires before a bot may write to
+    them. Returns (company id, branch ids by name)."""
+    from db.models import Branch
+    from tests.helpers import add_member
+    from tests.helpers import create_company as make_company
+
+    await settle()
+    async with create_session_factory(engine)() as session:
+        company = await make_company(session, name=name, tin=tin, branches=branches)
+        branch_ids = {b.name: b.id for b in (await session.scalars(
+            select(Branch).where(Branch.company_id == company.id))).all()}
+        for user, role, scope in people:
+            await add_member(session, company.id, user.id, role, first_name=user.first_name,
+                             language=user.language_code or "en", branch_ids=[branch_ids[b] for b in scope])
+        await session.commit()
+    for user, _, _ in people:
+        await user.send("/help")
+        await user.expect()
+    return company.id, branch_ids
+

@@ -92,7 +92,7 @@ async def test_invite_join_role_change_and_refusals(running_bot: RunningBot, san
     await owner.press("Change role")
     await owner.expect("Choose the new role")
     await owner.press("manager")
-    await owner.expect("Malika is now manager")
+    await owner.expect("Malika has a new role: manager")
 
     # the owner cannot demote or remove themselves as the last owner
     await owner.send("/members")

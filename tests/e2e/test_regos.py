@@ -71,7 +71,7 @@ async def test_connect_bad_then_good_key_then_sync(running_bot: RunningBot, sand
     done = await owner.expect("Sync finished", timeout=60)
     truth = fake_regos.generator.day_totals(TODAY)
     expected_net = truth.retail_net + truth.wholesale_net
-    assert f"1 days, {truth.sale_count} receipts" in done.text
+    assert f"1 day, {truth.sale_count} receipt" in done.text  # Fluent plurals: never "1 days"
     assert format_money(expected_net, "en") in done.text
     assert "Totals match REGOS's own report" in done.text
     receipts = await scalar(engine, select(func.count()).select_from(Receipt))

@@ -58,11 +58,11 @@ async def test_daily_summary_once_with_correction(running_bot: RunningBot, sandb
     truth = fake_regos.generator.day_totals(DAY)
     assert "Business day 20 November 2026 (Asia/Tashkent)" in summary.text
     assert f"Net sales: {format_money(truth.retail_net + truth.wholesale_net, 'en')}" in summary.text
-    assert f"Sales {format_money(truth.retail_gross, 'en')} ({truth.sale_count} receipts)" in summary.text
+    assert f"Sales {format_money(truth.retail_gross, 'en')} (receipts: {truth.sale_count})" in summary.text
     for stock_id, branch_truth in fake_regos.generator.branch_totals(DAY).items():  # REGOS's own shift figures
         assert (f"sales {format_money(branch_truth.retail_gross, 'en')}, "
                 f"returns {format_money(branch_truth.retail_returns, 'en')}") in summary.text, stock_id
-    summaries = [m for m in await owner.messages() if m.from_bot and "daily summary" in m.text]
+    summaries = [m for m in await owner.messages() if m.from_bot and "— daily summary" in m.text]
     assert len(summaries) == 1
 
     # a late return for that day arrives after the summary was sent
@@ -100,7 +100,7 @@ async def test_settings_time_toggles_and_mute(running_bot: RunningBot, sandbox: 
     await owner.press("Change time")
     await owner.expect("Send the time")
     await owner.send("25:99")
-    await owner.expect("That is not a time of day")
+    await owner.expect("I didn't understand the time")
     await owner.send("20.30")
     saved = await owner.expect("Saved.")
     assert "Daily at 20:30" in saved.text

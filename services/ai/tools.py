@@ -1,0 +1,285 @@
+"""Read-only tools over one company's data, each with a pydantic argument schema (its JSON schema is what a model
+sees). Every tool runs in a `ToolContext`: the asking member's company, the branches they may see
+(`permissions.visible_branches`) and their role's capabilities. A result is plain JSON data (money as strings) and
+always says which days of the period were not imported, so no answer states a figure for a day we do not have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Branch, Membership, Role
+from db.regos_data import Item, StockLevel
+from services import permissions
+from services.errors import PermissionDenied
+from services.payroll.sales import imported_days
+from services.permissions import Capability
+from services.reports.periods import MAX_RANGE_DAYS, Period
+from services.reports.sales import SalesReport, Totals, sales_report
+
+MAX_TOP = 50
+
+
+@dataclass(slots=True)
+class ToolContext:
+    session: AsyncSession
+    membership: Membership
+    today: date  # the company's business day
+
+    @property
+    def company_id(self) -> int:
+        return self.membership.company_id
+
+    @property
+    def role(self) -> Role:
+        return Role(self.membership.role)
+
+
+class ToolError(Exception):
+    """A tool refused its arguments (bad period, unknown branch): the key names the reason."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+# --- argument schemas -----------------------------------------------------------------------------------------------
+
+
+class PeriodArgs(BaseModel):
+    first: date = Field(description="first business day, inclusive (YYYY-MM-DD)")
+    last: date = Field(description="last business day, inclusive (YYYY-MM-DD)")
+    branch_ids: list[int] | None = Field(default=None, description="limit to these branch ids; all visible if empty")
+
+
+class TopArgs(PeriodArgs):
+    limit: int = Field(default=5, ge=1, le=MAX_TOP)
+    order: Literal["top", "bottom"] = "top"
+
+
+class CompareArgs(PeriodArgs):
+    other_first: date
+    other_last: date
+
+
+class SellerArgs(PeriodArgs):
+    seller_regos_id: int
+
+
+class ProductArgs(PeriodArgs):
+    item_regos_id: int
+
+
+class StockArgs(BaseModel):
+    item_regos_id: int | None = None
+    branch_ids: list[int] | None = None
+    limit: int = Field(default=20, ge=1, le=MAX_TOP)
+
+
+# --- helpers --------------------------------------------------------------------------------------------------------
+
+
+def money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def totals_data(totals: Totals) -> dict[str, str | int]:
+    return {name: (money(value) if isinstance(value, Decimal) else value) for name, value in totals.figures().items()}
+
+
+def _period(args: PeriodArgs, today: date, first: date | None = None, last: date | None = None) -> Period:
+    first, last = first or args.first, last or args.last
+    if first > last:
+        raise ToolError("ai-error-period-order")
+    if first > today:
+        raise ToolError("ai-error-future")
+    if (last - first).days + 1 > MAX_RANGE_DAYS:
+        raise ToolError("ai-error-period-too-long")
+    return Period(first, min(last, today))
+
+
+async def _scope(ctx: ToolContext, wanted: list[int] | None) -> tuple[list[int], list[Branch]]:
+    visible = await permissions.visible_branches(ctx.session, ctx.membership)
+    if not wanted:
+        return [b.id for b in visible], visible
+    by_id = {b.id: b for b in visible}
+    chosen = [by_id[i] for i in wanted if i in by_id]
+    if not chosen:  # another company's branch looks exactly like a missing one
+        raise ToolError("ai-error-unknown-branch")
+    return [b.id for b in chosen], chosen
+
+
+async def missing_days(ctx: ToolContext, period: Period, report: SalesReport | None = None) -> list[date]:
+    """Days of the period up to today that were never imported (no sync record and no rows)."""
+    found = await imported_days(ctx.session, ctx.company_id, period.first, period.last)
+    if report is not None:
+        found.update(row.day for row in report.days if not row.totals.is_empty)
+    return [d for d in period.dates() if d <= ctx.today and d not in found]
+
+
+def _period_data(period: Period, requested_last: date, missing: list[date]) -> dict[str, Any]:
+    return {"first": period.first.isoformat(), "last": period.last.isoformat(),
+            "cut_at_today": requested_last > period.last, "missing_days": [d.isoformat() for d in missing]}
+
+
+async def _report(ctx: ToolContext, args: PeriodArgs, **kwargs: Any) -> tuple[SalesReport, dict[str, Any]]:
+    period = _period(args, ctx.today)
+    branch_ids, _ = await _scope(ctx, args.branch_ids)
+    report = await sales_report(ctx.session, ctx.company_id, period, branch_ids=branch_ids, **kwargs)
+    return report, _period_data(period, args.last, await missing_days(ctx, period, report))
+
+
+# --- the tools ------------------------------------------------------------------------------------------------------
+
+
+async def sales_summary(ctx: ToolContext, args: PeriodArgs) -> dict[str, Any]:
+    report, period = await _report(ctx, args, compare=True)
+    return {"period": period, "totals": totals_data(report.totals),
+            "previous": totals_data(report.previous) if report.previous else None,
+            "previous_period": ({"first": report.previous_period.first.isoformat(),
+                                 "last": report.previous_period.last.isoformat()} if report.previous_period else None),
+            "payments": [{"name": p.name, "net": money(p.net)} for p in report.payments]}
+
+
+async def compare_periods(ctx: ToolContext, args: CompareArgs) -> dict[str, Any]:
+    report, period = await _report(ctx, args, compare=False)
+    other_args = PeriodArgs(first=args.other_first, last=args.other_last, branch_ids=args.branch_ids)
+    other, other_period = await _report(ctx, other_args, compare=False)
+    return {"period": period, "totals": totals_data(report.totals),
+            "other_period": other_period, "other_totals": totals_data(other.totals)}
+
+
+async def top_branches(ctx: ToolContext, args: TopArgs) -> dict[str, Any]:
+    report, period = await _report(ctx, args, compare=False)
+    _, branches = await _scope(ctx, args.branch_ids)
+    net = {row.branch_id: row.totals.net_sales for row in report.branches if row.branch_id is not None}
+    ranked = sorted(branches, key=lambda b: (net.get(b.id, Decimal(0)), -b.id), reverse=args.order == "top")
+    return {"period": period, "order": args.order, "rows": [
+        {"branch_id": b.id, "name": b.name, "net_sales": money(net.get(b.id, Decimal("0.00")))}
+        for b in ranked[:args.limit]]}
+
+
+async def top_products(ctx: ToolContext, args: TopArgs) -> dict[str, Any]:
+    report, period = await _report(ctx, args, compare=False, top_products=10_000)
+    rows = [p for p in report.products if p.item_regos_id is not None]
+    if args.order == "bottom":
+        rows = sorted(rows, key=lambda p: (p.amount, p.item_regos_id or 0))
+    return {"period": period, "order": args.order, "rows": [
+        {"item_regos_id": p.item_regos_id, "name": p.name, "unit": p.unit, "net_amount": money(p.amount),
+         "net_quantity": str(p.sold_quantity - p.returned_quantity)} for p in rows[:args.limit]]}
+
+
+async def top_sellers(ctx: ToolContext, args: TopArgs) -> dict[str, Any]:
+    report, period = await _report(ctx, args, compare=False, top_sellers=10_000)
+    rows = list(report.sellers)
+    if args.order == "bottom":
+        rows = sorted(rows, key=lambda s: (s.net, s.regos_user_id or 0))
+    return {"period": period, "order": args.order, "rows": [
+        {"seller_regos_id": s.regos_user_id, "name": s.name, "receipts": s.receipts, "net": money(s.net)}
+        for s in rows[:args.limit]]}
+
+
+async def seller_figures(ctx: ToolContext, args: SellerArgs) -> dict[str, Any]:
+    report, period = await _report(ctx, args, compare=False, top_sellers=10_000)
+    row = next((s for s in report.sellers if s.regos_user_id == args.seller_regos_id), None)
+    return {"period": period, "seller_regos_id": args.seller_regos_id, "found": row is not None,
+            "name": row.name if row else None, "receipts": row.receipts if row else 0,
+            "returns": money(row.returns) if row else "0.00", "net": money(row.net) if row else "0.00"}
+
+
+async def product_figures(ctx: ToolContext, args: ProductArgs) -> dict[str, Any]:
+    report, period = await _report(ctx, args, compare=False, top_products=10_000)
+    row = next((p for p in report.products if p.item_regos_id == args.item_regos_id), None)
+    name = await ctx.session.scalar(select(Item.name).where(Item.company_id == ctx.company_id,
+                                                            Item.regos_id == args.item_regos_id))
+    return {"period": period, "item_regos_id": args.item_regos_id, "name": name,
+            "sold_quantity": str(row.sold_quantity if row else 0), "net_amount": money(row.amount) if row else "0.00",
+            "returned_quantity": str(row.returned_quantity if row else 0)}
+
+
+async def _stock_rows(ctx: ToolContext, args: StockArgs) -> list[tuple[Item, Decimal]]:
+    _, branches = await _scope(ctx, args.branch_ids)
+    stocks = [b.regos_stock_id for b in branches if b.regos_stock_id is not None]
+    query = (select(Item, StockLevel.quantity).join(StockLevel, (StockLevel.company_id == Item.company_id)
+                                                   & (StockLevel.item_regos_id == Item.regos_id))
+             .where(Item.company_id == ctx.company_id, StockLevel.regos_stock_id.in_(stocks)))
+    if args.item_regos_id is not None:
+        query = query.where(Item.regos_id == args.item_regos_id)
+    summed: dict[int, tuple[Item, Decimal]] = {}
+    for item, quantity in await ctx.session.execute(query):
+        _, before = summed.get(item.regos_id, (item, Decimal(0)))
+        summed[item.regos_id] = (item, before + quantity)
+    return sorted(summed.values(), key=lambda pair: (pair[1], pair[0].regos_id))
+
+
+async def stock_on_hand(ctx: ToolContext, args: StockArgs) -> dict[str, Any]:
+    rows = await _stock_rows(ctx, args)
+    return {"rows": [{"item_regos_id": i.regos_id, "name": i.name, "unit": i.unit, "quantity": str(q)}
+                     for i, q in rows[:args.limit]]}
+
+
+async def low_stock(ctx: ToolContext, args: StockArgs) -> dict[str, Any]:
+    rows = [(i, q) for i, q in await _stock_rows(ctx, args) if i.min_quantity is not None and q < i.min_quantity]
+    return {"rows": [{"item_regos_id": i.regos_id, "name": i.name, "unit": i.unit, "quantity": str(q),
+                      "min_quantity": str(i.min_quantity)} for i, q in rows[:args.limit]]}
+
+
+# --- the catalogue --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    name: str
+    description: str
+    args: type[BaseModel]
+    run: Callable[[ToolContext, Any], Awaitable[dict[str, Any]]]
+    capability: Capability
+
+    def schema(self) -> dict[str, Any]:
+        """The OpenAI function-calling form."""
+        return {"type": "function", "function": {"name": self.name, "description": self.description,
+                                                 "parameters": self.args.model_json_schema()}}
+
+
+_R = Capability.REPORTS_READ
+TOOLS: dict[str, Tool] = {tool.name: tool for tool in (
+    Tool("sales_summary", "Net sales, retail/wholesale, returns, receipts, average receipt and payment types for "
+         "a period, with the period before", PeriodArgs, sales_summary, _R),
+    Tool("compare_periods", "Sales totals of two periods side by side", CompareArgs, compare_periods, _R),
+    Tool("top_branches", "Branches ranked by net sales (order=bottom for the weakest)", TopArgs, top_branches, _R),
+    Tool("top_products", "Products ranked by net amount sold", TopArgs, top_products, _R),
+    Tool("top_sellers", "Sellers ranked by net retail sales", TopArgs, top_sellers, _R),
+    Tool("seller_figures", "One seller's receipts and net sales", SellerArgs, seller_figures, _R),
+    Tool("product_figures", "One product's quantity and amount sold", ProductArgs, product_figures, _R),
+    Tool("stock_on_hand", "Quantity on hand per product (lowest first)", StockArgs, stock_on_hand, _R),
+    Tool("low_stock", "Products below their minimum quantity", StockArgs, low_stock, _R),
+)}
+
+
+def tools_for(role: Role) -> list[Tool]:
+    """The tools a role may call: a model is shown only these."""
+    return [tool for tool in TOOLS.values() if permissions.can(role, tool.capability)]
+
+
+async def call(ctx: ToolContext, name: str, arguments: dict[str, Any] | BaseModel) -> dict[str, Any]:
+    """Run a tool by name for the member in `ctx`; an unknown tool or a capability the role lacks is refused."""
+    tool = TOOLS.get(name)
+    if tool is None:
+        raise ToolError("ai-error-unknown-tool", name=name[:40])
+    if not permissions.can(ctx.role, Capability.AI_ASK) or not permissions.can(ctx.role, tool.capability):
+        raise PermissionDenied("error-no-permission-roles", roles=permissions.roles_with(tool.capability))
+    args = arguments if isinstance(arguments, tool.args) else tool.args.model_validate(arguments)
+    return await tool.run(ctx, args)
+
+
+def yesterday_of(today: date) -> date:
+    return today - timedelta(days=1)

@@ -1,0 +1,211 @@
+"""Tesseract: is it installed with our languages, which way up is the page and which script, the words with boxes.
+
+Everything here is synchronous and CPU-bound; `services.ocr.document` runs it in a bounded process pool.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cv2
+import numpy as np
+import pytesseract
+
+from services.ocr.model import PageInfo, Word
+from services.ocr.preprocess import prepare_page
+
+REQUIRED_LANGUAGES = ("uzb", "uzb_cyrl", "rus", "eng")
+ALL_LANGUAGES = "uzb+uzb_cyrl+rus+eng"
+LATIN_LANGUAGES = "uzb+eng"
+CYRILLIC_LANGUAGES = "rus+uzb_cyrl"
+UNSURE_LANGUAGES = "uzb+rus"
+INSTALL_HINT = (
+    "install Tesseract 5 with the Uzbek (Latin and Cyrillic), Russian and English data: "
+    "apt-get install tesseract-ocr tesseract-ocr-uzb tesseract-ocr-uzb-cyrl tesseract-ocr-rus tesseract-ocr-eng"
+)
+_CYRILLIC = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюяўқғҳ")
+_LATIN = set("abcdefghijklmnopqrstuvwxyz")
+
+
+@lru_cache(maxsize=1)
+def tesseract_problem() -> str | None:
+    """None when Tesseract and all four languages are there; otherwise what is missing and how to install it."""
+    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
+        return f"the tesseract program is not installed: {INSTALL_HINT}"
+    try:
+        version = pytesseract.get_tesseract_version()
+        languages = set(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractError, OSError) as error:
+        return f"tesseract does not run ({error}): {INSTALL_HINT}"
+    if version.major < 4:
+        return f"tesseract {version} is too old (4 or newer reads with LSTM): {INSTALL_HINT}"
+    missing = [lang for lang in REQUIRED_LANGUAGES if lang not in languages]
+    if missing:
+        return f"tesseract lacks the language data {', '.join(missing)}: {INSTALL_HINT}"
+    return None
+
+
+def limit_threads() -> None:
+    """One thread per Tesseract: pages run in parallel processes instead, and OpenMP threads on top of them only
+    thrash (a page takes three times as long on a busy machine)."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    cv2.setNumThreads(1)
+
+
+def words_from_data(data: dict[str, list], page: int = 0, dx: int = 0, dy: int = 0) -> list[Word]:
+    words = []
+    for i, text in enumerate(data["text"]):
+        text = (text or "").strip()
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        words.append(Word(
+            text=text, conf=conf, left=int(data["left"][i]) + dx, top=int(data["top"][i]) + dy,
+            width=int(data["width"][i]), height=int(data["height"][i]), page=page,
+            block=int(data["block_num"][i]) * 1000 + int(data["par_num"][i]), line=int(data["line_num"][i]),
+        ))
+    return words
+
+
+def recognise(image: np.ndarray, languages: str, psm: int = 6, page: int = 0) -> list[Word]:
+    data = pytesseract.image_to_data(
+        image, lang=languages, config=f"--psm {psm} -c preserve_interword_spaces=0",
+        output_type=pytesseract.Output.DICT,
+    )
+    return words_from_data(data, page)
+
+
+def text_is_vertical(image: np.ndarray) -> bool:
+    """True when the text lines run up and down (a page turned by a quarter)."""
+    h, w = image.shape[:2]
+    k = 800 / max(h, w)
+    small = cv2.resize(image, (max(1, round(w * k)), max(1, round(h * k))), interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if ink.mean() < 1:
+        return False
+    rows = float(np.var(ink.sum(axis=1) / max(1, ink.shape[1])))
+    cols = float(np.var(ink.sum(axis=0) / max(1, ink.shape[0])))
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, 9), np.uint8)).sum()
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((9, 1), np.uint8)).sum()
+    # letters touch their neighbours along a line: long runs lie along the lines of text
+    return bool(cols > rows * 1.3 and vertical > horizontal * 1.1)
+
+
+def upright_score(image: np.ndarray) -> float:
+    """Above 1 when the text stands upright, below 1 when it is upside down: in Latin and Cyrillic print (and in
+    figures) far more ink rises above the x-height band (capitals, digits, b d f h k l) than hangs below the baseline
+    (g p q y, р у д ц щ). 1.0 when there are too few lines to tell."""
+    h, w = image.shape[:2]
+    k = min(1.0, 1600 / max(h, w))
+    small = cv2.resize(image, (max(1, round(w * k)), max(1, round(h * k))), interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 1)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
+    above = below = 0.0
+    lines = 0
+    for i in range(1, count):
+        x, y, bw, bh, _ = stats[i]
+        if bw < 60 or not 8 <= bh <= 80 or bw < 3 * bh:
+            continue
+        profile = ink[y:y + bh, x:x + bw].sum(axis=1).astype(np.float64)
+        if profile.max() <= 0:
+            continue
+        band = np.nonzero(profile >= 0.5 * profile.max())[0]
+        top, bottom = band[0], band[-1]
+        if bottom - top < 2:
+            continue
+        above += profile[:top].sum()
+        below += profile[bottom + 1:].sum()
+        lines += 1
+    if lines < 4 or above + below == 0:
+        return 1.0
+    return float((above + 1) / (below + 1))
+
+
+def probe_strip(image: np.ndarray, lines: int = 4, where: str = "top") -> np.ndarray:
+    """A few lines of text from the top (or the middle) of the page: enough words to tell the script and whether
+    the page is upside down, at a small share of the page's OCR time."""
+    h = image.shape[0]
+    ink_rows = (image < 128).mean(axis=1) > 0.004
+    rows = np.nonzero(ink_rows)[0]
+    if len(rows) == 0:
+        return image
+    starts = rows[np.concatenate([[True], np.diff(rows) > 1])]  # first row of each band of ink
+    pitch = int(np.clip(np.median(np.diff(starts)) if len(starts) > 2 else 60, 20, 240))
+    first = int(starts[0]) if where == "top" else int(starts[len(starts) // 2])
+    top = max(0, first - pitch // 3)
+    return image[top:min(h, top + pitch * lines)]
+
+
+@dataclass
+class Probe:
+    script: str  # "latin", "cyrillic" or "" when unsure
+    confidence: float  # mean word confidence in the band
+    words: int
+
+
+def probe(image: np.ndarray, languages: str = "rus+uzb") -> Probe:
+    words = recognise(probe_strip(image), languages)
+    if sum(sum(ch.isalpha() for ch in w.text) for w in words if w.conf >= 50) < 12:
+        words += recognise(probe_strip(image, where="middle"), languages)
+    good = [w for w in words if w.conf >= 50 and sum(ch.isalpha() for ch in w.text) >= 2]
+    cyr = sum(ch in _CYRILLIC for w in good for ch in w.text.lower())
+    lat = sum(ch in _LATIN for w in good for ch in w.text.lower())
+    script = ""
+    if cyr + lat >= 12:
+        script = "cyrillic" if cyr > 1.5 * lat else "latin" if lat > 1.5 * cyr else ""
+    scores = [w.conf for w in words if len(w.text) >= 2]
+    return Probe(script, float(np.mean(scores)) if scores else 0.0, len(words))
+
+
+@dataclass
+class PageRead:
+    words: list[Word]
+    info: PageInfo
+    blank: bool
+    image_shape: tuple[int, int]
+
+
+def read_page(image: np.ndarray, index: int, languages: str | None = None) -> PageRead:
+    """One page image (RGB or grey, upright as far as EXIF knows) through preprocessing, orientation, OCR."""
+    started = time.perf_counter()
+    limit_threads()
+    prepared = prepare_page(image)
+    grey = prepared.image
+    info = PageInfo(index=index, width=grey.shape[1], height=grey.shape[0], source="ocr", skew=prepared.skew,
+                    cropped=prepared.cropped)
+    info.timings["prepare"] = time.perf_counter() - started
+    if prepared.text_height == 0 or prepared.ink_share < 0.002:
+        info.seconds = time.perf_counter() - started
+        return PageRead([], info, True, grey.shape[:2])
+    rotation = 0
+    if text_is_vertical(grey):
+        grey = cv2.rotate(grey, cv2.ROTATE_90_CLOCKWISE)
+        rotation = 90
+    upright = upright_score(grey)
+    if upright < 0.8:
+        grey = cv2.rotate(grey, cv2.ROTATE_180)
+        rotation = (rotation + 180) % 360
+    first = probe(grey)
+    if upright <= 1.15 and first.confidence < 60:
+        turned = cv2.rotate(grey, cv2.ROTATE_180)
+        second = probe(turned)
+        if second.confidence > first.confidence + 10:
+            grey, first, rotation = turned, second, (rotation + 180) % 360
+    if languages is None:
+        languages = {"latin": LATIN_LANGUAGES, "cyrillic": CYRILLIC_LANGUAGES}.get(first.script, UNSURE_LANGUAGES)
+    info.timings["orient"] = time.perf_counter() - started - info.timings["prepare"]
+    words = recognise(grey, languages, page=index)
+    info.timings["recognise"] = time.perf_counter() - started - info.timings["prepare"] - info.timings["orient"]
+    info.rotation = rotation
+    info.languages = languages
+    info.width, info.height = grey.shape[1], grey.shape[0]
+    info.words = len(words)
+    info.mean_confidence = float(np.mean([w.conf for w in words])) if words else 0.0
+    info.seconds = time.perf_counter() - started
+    return PageRead(words, info, False, grey.shape[:2])

@@ -1,0 +1,258 @@
+"""Totals and the checks between them: the totals row or lines (without VAT, VAT, with VAT), the amount in words,
+and the sums of the lines. Agreement raises a field's confidence; a misread digit is mended only when another printed
+figure says so; a document that does not add up keeps its printed total and is flagged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from services.ocr.layout import TOTAL_LABELS, VAT_WORDS, WITH_VAT_WORDS, Line, contains_label
+from services.ocr.model import Field, LineItem, Problem, ProblemCode
+from services.ocr.numbers import close, money, one_digit_variants
+from services.ocr.tokens import Token, line_readings
+from services.ocr.words import amount_in_words, count_number_words, has_currency_word
+
+ZERO = Decimal("0.00")
+RATES = (Decimal(12), Decimal(15), Decimal(20), Decimal(0))
+
+
+@dataclass
+class Candidate:
+    value: Decimal
+    conf: float
+    raw: str
+
+
+@dataclass
+class Printed:
+    base: list[Candidate]
+    vat: list[Candidate]
+    total: list[Candidate]
+    rate: Decimal | None
+    words: Decimal | None
+
+
+def _numbers(tokens: list[Token]) -> list[Token]:
+    return [t for t in tokens if t.is_number and t.percent is None and t.value is not None and t.value >= 0]
+
+
+def read_printed(lines: list[Line], used: set[int], receipt: bool) -> Printed:
+    """The totals as printed, from the lines below the items (`used`: the lines the items were read from)."""
+    out = Printed([], [], [], None, None)
+    start = max(0, min(used) - 1) if used else int(len(lines) * 0.3)
+    for index in range(start, len(lines)):
+        if index in used:
+            continue
+        line = lines[index]
+        text = line.text
+        head = " ".join(w.text for w in line.words[:6])
+        total_label = contains_label(" ".join(w.text for w in line.words[:3]), TOTAL_LABELS, 88)
+        vat_label = contains_label(head, VAT_WORDS, 100)
+        with_vat = contains_label(head, WITH_VAT_WORDS, 90)
+        if not (total_label or vat_label) or count_number_words(text) >= 3:
+            continue
+        readings = line_readings(line.words)
+        tokens = readings[0]
+        numbers = _numbers(tokens)
+        if not numbers:
+            continue
+        rates = [t.percent for t in tokens if t.percent is not None]
+        if rates and out.rate is None:
+            out.rate = rates[0]
+        conf = min(t.conf for t in numbers) / 100
+        if total_label and len(numbers) >= 3:  # a totals row: amount, VAT, amount with VAT
+            triple = _sum_triple(readings)
+            if triple is not None:
+                for target, token in zip((out.base, out.vat, out.total), triple, strict=True):
+                    target.append(Candidate(token.value or ZERO, 0.5 + 0.5 * token.conf / 100, token.text))
+                continue
+            big = [t for t in numbers if (t.value or ZERO) >= 100]
+            if big:
+                out.total.append(Candidate(big[-1].value or ZERO, conf * 0.7, big[-1].text))
+                if len(big) >= 2:
+                    out.base.append(Candidate(big[0].value or ZERO, conf * 0.6, big[0].text))
+                if len(big) == 3:
+                    out.vat.append(Candidate(big[1].value or ZERO, conf * 0.6, big[1].text))
+            continue
+        if total_label and len(numbers) == 2:  # QQSsiz totals row: amount and amount (the VAT cell is "-")
+            out.base.append(Candidate(numbers[0].value or ZERO, conf, numbers[0].text))
+            out.total.append(Candidate(numbers[1].value or ZERO, conf, numbers[1].text))
+            continue
+        value = numbers[-1].value or ZERO
+        if total_label and (with_vat or receipt):
+            out.total.append(Candidate(value, conf, numbers[-1].text))
+        elif total_label and vat_label and not with_vat:
+            out.vat.append(Candidate(value, conf, numbers[-1].text))
+        elif total_label:
+            out.base.append(Candidate(value, conf * 0.9, numbers[-1].text))
+            out.total.append(Candidate(value, conf * 0.5, numbers[-1].text))
+        elif vat_label:
+            out.vat.append(Candidate(value, conf, numbers[-1].text))
+    out.words = find_amount_in_words(lines)
+    return out
+
+
+def _sum_triple(readings: list[list[Token]]) -> tuple[Token, Token, Token] | None:
+    """Three numbers of a totals row where the first two add up to the third (amount + VAT = with VAT)."""
+    for tokens in readings:
+        numbers = _numbers(tokens)
+        for k in range(len(numbers) - 1, 1, -1):
+            for j in range(k - 1, 0, -1):
+                for i in range(j - 1, -1, -1):
+                    a, v, t = numbers[i].value, numbers[j].value, numbers[k].value
+                    if a is not None and v is not None and t is not None and v < a and close(a + v, t):
+                        return numbers[i], numbers[j], numbers[k]
+    return None
+
+
+def find_amount_in_words(lines: list[Line]) -> Decimal | None:
+    for i, line in enumerate(lines):
+        text = line.text
+        if count_number_words(text) < 2:
+            continue
+        joined = text
+        if i + 1 < len(lines) and not has_currency_word(text):
+            joined = f"{text} {lines[i + 1].text}"
+        if not has_currency_word(joined) and count_number_words(joined) < 3:
+            continue
+        value = amount_in_words(joined.split(":", 1)[1] if ":" in joined[:40] else joined)
+        if value is not None and value > 0:
+            return value
+    return None
+
+
+def _best(candidates: list[Candidate], last: bool = True) -> Candidate | None:
+    """The figure printed last (the summary under the lines), unless it was read far less surely."""
+    if not candidates:
+        return None
+    ordered = candidates[::-1] if last else candidates
+    top = max(c.conf for c in candidates)
+    return next(c for c in ordered if c.conf >= top - 0.25)
+
+
+def _agree(a: Decimal | None, b: Decimal | None) -> bool:
+    return a is not None and b is not None and close(a, b)
+
+
+def _mend(value: Decimal, witnesses: list[Decimal]) -> Decimal | None:
+    """The witness `value` becomes when one misread digit is put right, if there is one."""
+    variants = set(one_digit_variants(value))
+    for witness in witnesses:
+        if witness in variants or money(witness) in variants:
+            return witness
+    return None
+
+
+def reconcile(printed: Printed, items: list[LineItem], receipt: bool, without_vat: bool,
+              ) -> tuple[dict[str, Field], list[Problem]]:
+    """total_without_vat, vat_rate, vat_amount, total, with the problems the arithmetic finds."""
+    problems: list[Problem] = []
+    checked = [item for item in items if item.checked]
+    sum_amount = sum((item.amount.value for item in checked), ZERO) if checked else None
+    vats = [item.vat_amount.value for item in checked if item.vat_amount.value is not None]
+    sum_vat = sum(vats, ZERO) if checked and len(vats) == len(checked) else None
+    base_c, vat_c, total_c = _best(printed.base, last=False), _best(printed.vat), _best(printed.total)
+    base = base_c.value if base_c else None
+    vat = vat_c.value if vat_c else None
+    total = total_c.value if total_c else None
+    fields: dict[str, Field] = {}
+    rate = printed.rate
+    if rate is None and checked:
+        rates = [item.vat_rate.value for item in checked if item.vat_rate.value is not None]
+        rate = max(set(rates), key=rates.count) if rates else None
+    if without_vat:
+        rate = None
+    # the total: figures, then the amount in words, then the arithmetic
+    words = printed.words
+    total_source, total_conf = "text", (total_c.conf if total_c else 0.0)
+    expected_total = None
+    if receipt:
+        expected_total = sum_amount
+    elif base is not None and vat is not None:
+        expected_total = base + vat
+    elif sum_amount is not None and (sum_vat is not None or without_vat):
+        expected_total = sum_amount + (sum_vat or ZERO)
+    if total is None:
+        if words is not None:
+            total, total_source, total_conf = words, "words", 0.75
+        elif expected_total is not None:
+            total, total_source, total_conf = expected_total, "arithmetic", 0.6
+    elif words is not None and not _agree(total, words):
+        mended = _mend(total, [words])
+        if mended is not None:
+            total, total_source, total_conf = mended, "corrected", 0.85
+        elif expected_total is not None and _agree(words, expected_total):
+            # the words and the sum of the printed parts agree: the figures were misread, not misprinted
+            total, total_source, total_conf = words, "corrected", 0.7
+        else:
+            problems.append(Problem(ProblemCode.WORDS_MISMATCH, f"in figures {total}, in words {words}"))
+            total_conf = min(total_conf, 0.5)
+    if total is not None:
+        witnesses = [w for w in (words, expected_total) if w is not None]
+        agreeing = sum(_agree(total, w) for w in witnesses)
+        total_conf = min(0.99, max(total_conf, 0.5) + 0.25 * agreeing)
+        fields["total"] = Field(money(total), round(total_conf, 3), total_source, total_c.raw if total_c else "")
+    # the amount without VAT
+    if base is None and sum_amount is not None and not receipt:
+        base = sum_amount
+        fields["total_without_vat"] = Field(money(base), 0.7, "arithmetic")
+    if receipt and total is not None:
+        inclusive_vat = vat if vat is not None else sum_vat
+        if inclusive_vat is None and rate:
+            inclusive_vat = money(total * rate / (100 + rate))
+        if without_vat:
+            inclusive_vat = ZERO
+        if inclusive_vat is not None:
+            base = total - inclusive_vat
+            vat = inclusive_vat
+            fields["total_without_vat"] = Field(money(base), 0.8, "arithmetic")
+    if base is not None and "total_without_vat" not in fields:
+        conf = base_c.conf if base_c else 0.6
+        mended = _mend(base, [w for w in (sum_amount,) if w is not None])
+        source = "text"
+        if mended is not None and total is not None and vat is not None and _agree(mended + vat, total):
+            base, source, conf = mended, "corrected", 0.85
+        agreeing = sum(_agree(base, w) for w in (sum_amount, (total - vat) if total is not None and vat is not None
+                                                  else None))
+        fields["total_without_vat"] = Field(money(base), round(min(0.99, max(conf, 0.5) + 0.2 * agreeing), 3),
+                                            source, base_c.raw if base_c else "")
+    # VAT
+    if without_vat:
+        vat = ZERO
+        fields["vat_amount"] = Field(ZERO, 0.9, "text")
+    if vat is None and total is not None and base is not None:
+        vat = total - base
+        fields["vat_amount"] = Field(money(vat), 0.6, "arithmetic")
+    elif vat is None and sum_vat is not None:
+        vat = sum_vat
+        fields["vat_amount"] = Field(money(vat), 0.65, "arithmetic")
+    if vat is not None and "vat_amount" not in fields:
+        conf = vat_c.conf if vat_c else 0.6
+        expected = [sum_vat] + ([money(base * rate / 100)] if base is not None and rate and not receipt else [])
+        agreeing = sum(_agree(vat, w) for w in expected if w is not None)
+        fields["vat_amount"] = Field(money(vat), round(min(0.99, max(conf, 0.5) + 0.2 * agreeing), 3), "text",
+                                     vat_c.raw if vat_c else "")
+    if rate is None and not without_vat and base and vat:
+        implied = (vat / base * 100).quantize(Decimal(1))
+        if implied in RATES:
+            rate = implied
+    fields["vat_rate"] = Field(rate, 0.9 if rate is not None or without_vat else 0.0, "text")
+    # what does not add up
+    if total is not None and base is not None and vat is not None and not receipt and not close(base + vat, total):
+        problems.append(Problem(
+            ProblemCode.TOTALS_MISMATCH,
+            f"{money(base)} + VAT {money(vat)} = {money(base + vat)}, the total says {money(total)}"))
+    elif (total is not None and sum_amount is not None and len(checked) == len(items) and receipt
+          and not close(sum_amount, total)):
+        problems.append(Problem(ProblemCode.TOTALS_MISMATCH,
+                                f"the lines add up to {money(sum_amount)}, the total says {money(total)}"))
+    elif (base is not None and sum_amount is not None and not receipt and len(checked) == len(items)
+          and sum_amount > base and not close(sum_amount, base)):
+        problems.append(Problem(ProblemCode.TOTALS_MISMATCH,
+                                f"the lines add up to {money(sum_amount)}, more than the total {money(base)}"))
+    rounding = Decimal("0.01") * (len(items) + 1)  # VAT rounded line by line
+    if vat is not None and base is not None and rate and not receipt and not close(money(base * rate / 100), vat,
+                                                                                   rounding):
+        problems.append(Problem(ProblemCode.VAT_MISMATCH, f"VAT {money(vat)} is not {rate}% of {money(base)}"))
+    return fields, problems
