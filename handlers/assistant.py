@@ -8,6 +8,7 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import Message
 from aiogram.utils.chat_action import ChatActionSender
+from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
@@ -23,8 +24,8 @@ _MEMORY = Memory()  # the model's last turns and daily quota, per process
 
 
 async def _reply(message: Message, session: AsyncSession, ctx: ActiveContext, bot: Bot, settings: Settings,
-                 text: str) -> None:
-    tool_ctx = ToolContext(session, ctx.membership, business_day(ctx.company))
+                 text: str, locale: str) -> None:
+    tool_ctx = ToolContext(session, ctx.membership, business_day(ctx.company), locale)
     async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
         if settings.openai_api_key is not None and message.from_user is not None:
             config = ModelConfig(settings.openai_api_key.get_secret_value(), settings.openai_base_url,
@@ -36,13 +37,13 @@ async def _reply(message: Message, session: AsyncSession, ctx: ActiveContext, bo
 
 
 async def ask_command(message: Message, command: CommandObject, session: AsyncSession, ctx: ActiveContext,
-                      bot: Bot, settings: Settings) -> None:
-    await _reply(message, session, ctx, bot, settings, command.args or "")
+                      bot: Bot, settings: Settings, i18n: I18nContext) -> None:
+    await _reply(message, session, ctx, bot, settings, command.args or "", i18n.locale)
 
 
 async def free_text(message: Message, session: AsyncSession, ctx: ActiveContext, bot: Bot,
-                    settings: Settings) -> None:
-    await _reply(message, session, ctx, bot, settings, message.text or "")
+                    settings: Settings, i18n: I18nContext) -> None:
+    await _reply(message, session, ctx, bot, settings, message.text or "", i18n.locale)
 
 
 def _has_company(message: Message, ctx: ActiveContext | None = None) -> bool:

@@ -184,7 +184,7 @@ async def answer(ctx: tools.ToolContext, text: str, *, question: Question | None
     """Answer a question offline, for the member in `ctx` (who must have AI_ASK)."""
     permissions.require(ctx.role, Capability.AI_ASK)
     if question is None:
-        question = parse(text, ctx.today, await load_names(ctx) if text.strip() else Names())
+        question = parse(text, ctx.today, await load_names(ctx) if text.strip() else Names(), ctx.locale)
     r = _Renderer(question)
 
     def plain(key: str, **params: Any) -> Answer:

@@ -138,13 +138,16 @@ def _score(text: str, hints: Sequence[str]) -> int:
     return sum(1 for hint in hints if hint in padded)
 
 
-def detect_language(text: str) -> tuple[str, str]:
+def detect_language(text: str, fallback: str = "uz") -> tuple[str, str]:
+    """The question's language and script; text with no clue of either (a typo, a name) takes `fallback`."""
     low = normalise(text)
     if _CYRILLIC.search(low):
         if _UZ_CYRILLIC_LETTERS.search(low) or _score(low, _UZ_CYR_HINTS) > _score(low, _RU_HINTS):
             return "uz", "cyrillic"
         return "ru", "cyrillic"
     uz, en = _score(low, _UZ_HINTS), _score(low, _EN_HINTS)
+    if uz == en == 0 and fallback in ("ru", "en"):
+        return fallback, "cyrillic" if fallback == "ru" else "latin"
     return ("en", "latin") if en > uz else ("uz", "latin")
 
 
@@ -352,10 +355,10 @@ def _limit(words: list[str]) -> int | None:
     return None
 
 
-def parse(text: str, today: date, names: Names | None = None) -> Question:
+def parse(text: str, today: date, names: Names | None = None, fallback_language: str = "uz") -> Question:
     names = names or Names()
     raw = text[:MAX_QUESTION]
-    language, script = detect_language(raw)
+    language, script = detect_language(raw, fallback_language)
     low = normalise(raw)
     latin = to_latin(low)
     words = _words(latin)

@@ -33,6 +33,7 @@ class ToolContext:
     session: AsyncSession
     membership: Membership
     today: date  # the company's business day
+    locale: str = "uz"  # the user's language, for questions that do not show their own
 
     @property
     def company_id(self) -> int:
