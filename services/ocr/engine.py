@@ -149,18 +149,25 @@ class Probe:
     words: int
 
 
-def probe(image: np.ndarray, languages: str = "rus+uzb") -> Probe:
-    words = recognise(probe_strip(image), languages)
-    if sum(sum(ch.isalpha() for ch in w.text) for w in words if w.conf >= 50) < 12:
-        words += recognise(probe_strip(image, where="middle"), languages)
-    good = [w for w in words if w.conf >= 50 and sum(ch.isalpha() for ch in w.text) >= 2]
-    cyr = sum(ch in _CYRILLIC for w in good for ch in w.text.lower())
-    lat = sum(ch in _LATIN for w in good for ch in w.text.lower())
-    script = ""
-    if cyr + lat >= 12:
-        script = "cyrillic" if cyr > 1.5 * lat else "latin" if lat > 1.5 * cyr else ""
-    scores = [w.conf for w in words if len(w.text) >= 2]
-    return Probe(script, float(np.mean(scores)) if scores else 0.0, len(words))
+def _mean_conf(words: list[Word]) -> float:
+    scores = [w.conf for w in words if sum(ch.isalpha() for ch in w.text) >= 2]
+    return float(np.mean(scores)) if scores else 0.0
+
+
+def probe(image: np.ndarray) -> Probe:
+    """Which script the page is in, from a strip of its lines read once with a Cyrillic model (rus) and once with a
+    Latin one (uzb): each reads its own script far more surely. Two single-script reads of a strip cost much less
+    than one read with both scripts' models, which tries every word in both."""
+    strip = probe_strip(image)
+    cyrillic = recognise(strip, "rus")
+    latin = recognise(strip, "uzb")
+    if len(cyrillic) + len(latin) < 6:
+        strip = probe_strip(image, where="middle")
+        cyrillic += recognise(strip, "rus")
+        latin += recognise(strip, "uzb")
+    c, lat = _mean_conf(cyrillic), _mean_conf(latin)
+    script = "" if max(c, lat) < 50 else "cyrillic" if c > lat + 4 else "latin" if lat > c + 4 else ""
+    return Probe(script, max(c, lat), max(len(cyrillic), len(latin)))
 
 
 @dataclass

@@ -238,6 +238,21 @@ def reconcile(printed: Printed, items: list[LineItem], receipt: bool, without_va
         if implied in RATES:
             rate = implied
     fields["vat_rate"] = Field(rate, 0.9 if rate is not None or without_vat else 0.0, "text")
+    # one misread digit among the three printed totals, when the other two (and the words) say which
+    if total is not None and base is not None and vat is not None and not receipt and not close(base + vat, total):
+        words_agree = words is not None and _agree(words, total)
+        mended_base = _mend(base, [total - vat])
+        mended_vat = _mend(vat, [total - base])
+        mended_total = None if words_agree else _mend(total, [base + vat])
+        if mended_base is not None and not _agree(base, sum_amount):
+            base = mended_base
+            fields["total_without_vat"] = Field(money(base), 0.75, "corrected", fields["total_without_vat"].raw)
+        elif mended_vat is not None and not _agree(vat, sum_vat):
+            vat = mended_vat
+            fields["vat_amount"] = Field(money(vat), 0.75, "corrected", fields["vat_amount"].raw)
+        elif mended_total is not None:
+            total = mended_total
+            fields["total"] = Field(money(total), 0.75, "corrected", fields["total"].raw)
     # what does not add up
     if total is not None and base is not None and vat is not None and not receipt and not close(base + vat, total):
         problems.append(Problem(

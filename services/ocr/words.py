@@ -222,6 +222,7 @@ def words_to_number(text: str) -> int | None:
 
 
 _CURRENCY_WORD = re.compile(r"(so'?m|сўм|сум|soum|sum|uzs|рубл|dollar|доллар)", re.IGNORECASE)
+_AFTER_CURRENCY = re.compile(r"(?:so'?m|сўм|сум|soum|sum|uzs)\.?\s*(\d{1,2})(?!\d)", re.IGNORECASE)
 _FRACTION = re.compile(r"(\d{1,2})\s*(tiyin|тийин|тиин|tiin|коп|kop|cent)", re.IGNORECASE)
 
 
@@ -230,7 +231,7 @@ def amount_in_words(text: str) -> Decimal | None:
     number = words_to_number(_APOSTROPHES.sub("'", text))
     if number is None:
         return None
-    fraction = _FRACTION.search(text)
+    fraction = _FRACTION.search(text) or _AFTER_CURRENCY.search(_APOSTROPHES.sub("'", text))
     cents = int(fraction.group(1)) if fraction else 0
     return Decimal(number) + Decimal(cents) / 100
 
