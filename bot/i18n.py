@@ -1,12 +1,16 @@
-"""The i18n middleware: aiogram-i18n on the shared Fluent core, with a manager that reads the user's language."""
+"""The i18n middleware: aiogram-i18n over core.i18n's bundles, with a manager that reads the user's language."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram.types import User as TelegramUser
 from aiogram_i18n import I18nMiddleware
+from aiogram_i18n.cores.base import BaseCore
 from aiogram_i18n.managers import BaseManager
+from fluent.runtime import FluentBundle
 
-from core.i18n import translator
+from core.i18n import LOCALES_DIR, bundles, translate
 from db.models import User
 from services.locale import DEFAULT_LOCALE, SUPPORTED_LOCALES, normalize_locale
 
@@ -28,6 +32,26 @@ class UserLocaleManager(BaseManager):
             user.language = locale
 
 
+class SharedBundlesCore(BaseCore[FluentBundle]):
+    """The middleware's core reads the bundles core.i18n loaded once, so handlers and services see one set of texts
+    and a dispatcher's start-up and shutdown neither reload nor drop them."""
+
+    def __init__(self) -> None:
+        super().__init__(path=LOCALES_DIR / "{locale}", default_locale=DEFAULT_LOCALE)
+        self.locales.update(bundles())
+
+    def get(self, message: str, locale: str | None = None, /, **kwargs: Any) -> str:
+        return translate(self.get_locale(locale), message, **kwargs)
+
+    def find_locales(self) -> dict[str, FluentBundle]:
+        return bundles()
+
+    async def startup(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
 
 def build_i18n_middleware(default_locale: str) -> I18nMiddleware:
-    return I18nMiddleware(core=translator(), manager=UserLocaleManager(), default_locale=default_locale)
+    return I18nMiddleware(core=SharedBundlesCore(), manager=UserLocaleManager(), default_locale=default_locale)

@@ -1,12 +1,14 @@
-"""Translation: one Fluent core loaded from locales/ and kept; `translate()` for jobs, the CLI and handlers."""
+"""Translation: the Fluent bundles of locales/, loaded once and kept; `translate()` for services, jobs, the CLI and
+handlers. Plain fluent.runtime, so that services translating through here pull in no aiogram; the bot's i18n
+middleware (bot/i18n.py) reads these same bundles."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from aiogram_i18n.cores import FluentRuntimeCore
+from fluent.runtime import FluentBundle, FluentResource
 
 import locales
 from services.locale import DEFAULT_LOCALE, SUPPORTED_LOCALES
@@ -14,31 +16,40 @@ from services.locale import DEFAULT_LOCALE, SUPPORTED_LOCALES
 LOCALES_DIR = Path(locales.__file__).resolve().parent
 
 
-class SharedFluentCore(FluentRuntimeCore):
-    """Loaded once and kept: jobs and the CLI translate outside any dispatcher's start-up and shutdown."""
+class MissingTranslation(KeyError):
+    """A key that no .ftl file of the locale defines."""
 
-    @staticmethod
-    def _extract_locales(path: Path) -> list[str]:
-        # Only the language folders: locales/ is also a Python package (with __pycache__) so it installs.
-        return [locale for locale in SUPPORTED_LOCALES if (LOCALES_DIR / locale).is_dir()]
 
-    async def startup(self) -> None:
-        if not self.locales:
-            self.locales.update(self.find_locales())
-
-    async def shutdown(self) -> None:
-        return None
+class BrokenTranslation(ValueError):
+    """A message that Fluent could not format with the given variables."""
 
 
 @lru_cache(maxsize=1)
-def translator() -> SharedFluentCore:
-    core = SharedFluentCore(path=LOCALES_DIR / "{locale}", default_locale=DEFAULT_LOCALE)
-    core.locales.update(core.find_locales())
-    return core
+def bundles() -> dict[str, FluentBundle]:
+    """One bundle per language folder (locales/ is also a Python package, so only the folders count)."""
+    loaded: dict[str, FluentBundle] = {}
+    for locale in SUPPORTED_LOCALES:
+        folder = LOCALES_DIR / locale
+        if not folder.is_dir():
+            continue
+        bundle = FluentBundle([locale], use_isolating=False)
+        for path in sorted(folder.glob("*.ftl")):
+            bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+        loaded[locale] = bundle
+    return loaded
 
 
 def translate(locale: str, key: str, **params: Any) -> str:
-    return translator().get(key, locale if locale in SUPPORTED_LOCALES else DEFAULT_LOCALE, **params)
+    bundle = bundles()[locale if locale in SUPPORTED_LOCALES else DEFAULT_LOCALE]
+    if not bundle.has_message(key):
+        raise MissingTranslation(key)
+    message = bundle.get_message(key)
+    if message.value is None:
+        raise MissingTranslation(key)
+    text, errors = bundle.format_pattern(message.value, params)
+    if errors:
+        raise BrokenTranslation(f"{key}: {errors}")
+    return cast(str, text)
 
 
 def all_translations(key: str) -> frozenset[str]:
