@@ -24,8 +24,7 @@ from core.i18n import all_translations
 from db.approvals import ApprovalCard, ApprovalRequest
 from db.models import User
 from handlers.callbacks import ApprovalAction, ApprovalCb, ApprovalListCb
-from handlers.kit import edit_or_send
-from handlers.steps import Steps
+from handlers.kit import Steps, edit_or_send
 from services import approvals, outbox
 from services.approvals.cards import Rendered, locale_of
 from services.errors import DomainError, ValidationFailed

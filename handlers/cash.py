@@ -23,8 +23,7 @@ from db.models import User
 from handlers.approvals import withdraw_keyboard
 from handlers.callbacks import CashAction, CashAlertCb, CashCb, CashMenuAction, CashMenuCb
 from handlers.common import esc
-from handlers.kit import current_flow, edit_or_send
-from handlers.steps import Steps
+from handlers.kit import Steps, current_flow, edit_or_send
 from services import cash
 from services.amounts import parse_amount
 from services.companies import business_day

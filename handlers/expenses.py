@@ -34,8 +34,7 @@ from handlers.callbacks import (
     ExpenseStatusFilter,
 )
 from handlers.common import esc
-from handlers.kit import answer_early, current_flow, edit_or_send
-from handlers.steps import Steps
+from handlers.kit import Steps, answer_early, current_flow, edit_or_send
 from services import expenses
 from services.amounts import parse_amount
 from services.approvals import Label

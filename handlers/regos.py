@@ -27,7 +27,7 @@ from db import repositories as repo
 from db.models import Employee, User
 from handlers.callbacks import EmployeeAction, EmployeeCb, RegosAction, RegosCb
 from handlers.common import esc
-from handlers.kit import answer_early, edit_or_send
+from handlers.kit import Steps, answer_early, edit_or_send
 from handlers.sync import run_sync_with_progress
 from services import employees
 from services.crypto import SecretBox
@@ -38,6 +38,9 @@ from services.permissions import Capability
 from services.regos import RegosProblem
 from services.sync.connection import ConnectOutcome, connect_company, get_connection, rename_branch
 from services.users import ActiveContext
+
+KEY_STEP = Steps(None, prefix="regos_key")  # the pasted integration key
+RENAME_STEP = Steps(None, prefix="rename")  # a branch's new name
 
 OWNERS = {"capability": Capability.REGOS_MANAGE}
 EMPLOYEES_PER_PAGE = 30
@@ -105,8 +108,8 @@ async def regos_status(message: Message, state: FSMContext, i18n: I18nContext, s
 
 
 async def _ask_key(message: Message, i18n: I18nContext, ctx: ActiveContext, state: FSMContext) -> None:
+    await KEY_STEP.begin(state, ctx)
     await state.set_state(RegosStates.key)
-    await state.update_data(company=ctx.company.id)
     await message.answer(i18n.get("regos-ask-key"))
 
 
@@ -139,16 +142,16 @@ async def regos_key_pasted(
         return
     protect_secret(key)  # from now on the key is masked in every log line
     await _delete_quietly(message)  # the secret must not stay in the chat
-    data = await state.get_data()
-    if data.get("company") != ctx.company.id or secret_box is None:
-        await state.clear()
+    await KEY_STEP.data(state, ctx)
+    if secret_box is None:
+        await KEY_STEP.forget(state)
         raise DomainError("error-step-over")
     progress = await message.answer(i18n.get("regos-checking"))
     async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
         outcome = await connect_company(session, company_id=ctx.company.id, integration_key=key,
                                         gateway_url=settings.regos_gateway_url, secret_box=secret_box, user_id=user.id)
     if outcome.ok or outcome.problem is not RegosProblem.KEY_MALFORMED:
-        await state.clear()
+        await KEY_STEP.forget(state)
     await edit_or_send(progress, _outcome_text(i18n, outcome))
 
 
@@ -186,20 +189,17 @@ async def rename_asked(query: CallbackQuery, callback_data: RegosCb, state: FSMC
     branch = await repo.branch_in_company(session, ctx.company.id, callback_data.branch)
     if branch is None:
         raise DomainError("error-branch-not-yours")
+    await RENAME_STEP.begin(state, ctx, branch=branch.id)
     await state.set_state(RegosStates.branch_name)
-    await state.update_data(company=ctx.company.id, branch=branch.id)
     await edit_or_send(query, i18n.get("regos-branch-ask-name", name=esc(branch.name)), edit=False)
 
 
 async def branch_renamed(message: Message, state: FSMContext, i18n: I18nContext, session: AsyncSession,
                          ctx: ActiveContext) -> None:
-    data = await state.get_data()
-    if data.get("company") != ctx.company.id:
-        await state.clear()
-        raise DomainError("error-step-over")
+    data = await RENAME_STEP.data(state, ctx)
     # A name that will not do is refused by the errors router; the step stays, so the owner can send another.
-    branch = await rename_branch(session, ctx.company.id, int(data.get("branch", 0)), message.text or "")
-    await state.clear()
+    branch = await rename_branch(session, ctx.company.id, int(data.get("rename_branch", 0)), message.text or "")
+    await RENAME_STEP.forget(state)
     await message.answer(i18n.get("regos-branch-renamed", name=esc(branch.name)))
 
 

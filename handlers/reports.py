@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.i18n import all_translations
 from handlers.callbacks import ReportBranchCb, ReportExportCb, ReportPeriodCb
 from handlers.common import esc
-from handlers.kit import answer_early, edit_or_send
+from handlers.kit import Steps, answer_early, edit_or_send
 from services.companies import business_day
 from services.errors import DomainError
 from services.permissions import Capability, visible_branch, visible_branches
@@ -58,6 +58,8 @@ from services.reports.coverage import coverage
 from services.reports.render import scope_text
 from services.reports.sales import SalesReport
 from services.users import ActiveContext
+
+DATES_STEP = Steps(None, prefix="report_dates")  # a typed period
 
 REPORTERS = {"capability": Capability.REPORTS_READ}
 EXPORT_FORMATS: tuple[ExportFormat, ...] = (ExportFormat.XLSX, ExportFormat.PDF, ExportFormat.CSV)
@@ -235,8 +237,8 @@ async def sales_start(message: Message, i18n: I18nContext, session: AsyncSession
 
 async def custom_period_chosen(query: CallbackQuery, i18n: I18nContext, ctx: ActiveContext,
                                state: FSMContext) -> None:
+    await DATES_STEP.begin(state, ctx)
     await state.set_state(CustomDates.waiting)
-    await state.update_data(company=ctx.company.id)
     await edit_or_send(query, i18n.get("report-ask-dates"))
 
 
@@ -251,10 +253,7 @@ async def period_chosen(query: CallbackQuery, callback_data: ReportPeriodCb, i18
 
 async def dates_typed(message: Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
                       state: FSMContext, bot: Bot) -> None:
-    data: dict[str, Any] = await state.get_data()
-    if data.get("company") != ctx.company.id:  # the user switched company meanwhile
-        await state.clear()
-        raise DomainError("error-step-over")
+    await DATES_STEP.data(state, ctx)  # refuses a step started in another company
     # Dates that cannot be used are refused by the errors router; the step stays for another try.
     period = parse_period(message.text or "", business_day(ctx.company))
     await state.clear()

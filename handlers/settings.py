@@ -15,12 +15,14 @@ from core.i18n import all_translations
 from db.models import Branch, Membership
 from handlers.callbacks import SettingsAction, SettingsCb
 from handlers.common import esc
-from handlers.kit import edit_or_send
+from handlers.kit import Steps, edit_or_send
 from services import audit
 from services.errors import DomainError
 from services.permissions import Capability, can, visible_branches
 from services.summaries import membership_branch_scope, parse_clock, summary_settings, update_summary_settings
 from services.users import ActiveContext
+
+TIME_STEP = Steps(None, prefix="summary_time")  # the daily summary's time, typed
 
 FOLLOWERS = {"capability": Capability.SUMMARY_FOLLOW}
 COMPANY = {"capability": Capability.SETTINGS_COMPANY}
@@ -99,8 +101,8 @@ async def settings_command(message: Message, i18n: I18nContext, session: AsyncSe
 
 
 async def ask_time(query: CallbackQuery, state: FSMContext, i18n: I18nContext, ctx: ActiveContext) -> None:
+    await TIME_STEP.begin(state, ctx)
     await state.set_state(SettingsStates.time)
-    await state.update_data(company=ctx.company.id)
     await edit_or_send(query, i18n.get("settings-ask-time"), edit=False)
 
 
@@ -116,10 +118,7 @@ async def toggle_summary(query: CallbackQuery, callback_data: SettingsCb, i18n: 
 
 async def settings_time(message: Message, state: FSMContext, i18n: I18nContext, session: AsyncSession,
                         ctx: ActiveContext) -> None:
-    data = await state.get_data()
-    if data.get("company") != ctx.company.id:
-        await state.clear()
-        raise DomainError("error-step-over")
+    await TIME_STEP.data(state, ctx)
     at = parse_clock(message.text or "")
     if at is None:
         await message.answer(i18n.get("settings-time-invalid"))
@@ -127,7 +126,7 @@ async def settings_time(message: Message, state: FSMContext, i18n: I18nContext, 
     update_summary_settings(ctx.company, time=at)
     audit.record(session, "settings.summary", company_id=ctx.company.id, user_id=ctx.membership.user_id,
                  time=at.strftime("%H:%M"))
-    await state.clear()
+    await TIME_STEP.forget(state)
     await session.flush()
     text, keyboard = await _view(session, i18n, ctx)
     await message.answer(i18n.get("settings-saved") + "\n\n" + text, reply_markup=keyboard)
