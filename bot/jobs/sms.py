@@ -4,6 +4,7 @@ no callback reported are asked for every ten minutes. Nothing runs while Eskiz i
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.scheduler import JobContext, JobRegistry
@@ -24,26 +25,23 @@ def _client(context: JobContext) -> EskizClient | None:
     return EskizClient.from_settings(settings, token_store=DbTokenStore(context.session_factory, context.secret_box))
 
 
-async def send(context: JobContext) -> None:
+async def _with_client(context: JobContext, work: Callable[[EskizClient], Awaitable[object]], what: str) -> None:
     client = _client(context)
     if client is None:
         return
     async with client:
         try:
-            await send_queued(context.session_factory, client)
+            await work(client)
         except EskizError as error:  # Eskiz down or refusing: the rows stay queued for the next run
-            log.warning("SMS sending postponed: %s", error)
+            log.warning("%s postponed: %s", what, error)
+
+
+async def send(context: JobContext) -> None:
+    await _with_client(context, lambda client: send_queued(context.session_factory, client), "SMS sending")
 
 
 async def poll(context: JobContext) -> None:
-    client = _client(context)
-    if client is None:
-        return
-    async with client:
-        try:
-            await poll_statuses(context.session_factory, client)
-        except EskizError as error:
-            log.warning("SMS status poll postponed: %s", error)
+    await _with_client(context, lambda client: poll_statuses(context.session_factory, client), "SMS status poll")
 
 
 def register(jobs: JobRegistry) -> None:

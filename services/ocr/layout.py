@@ -9,7 +9,7 @@ from statistics import median
 
 from rapidfuzz import fuzz
 
-from services.ocr.model import Word
+from services.ocr.model import Word, WordSpan
 
 _APOSTROPHES = re.compile(r"[ʻʼ’‘`´′]")
 
@@ -25,29 +25,13 @@ def norm(text: str) -> str:
 
 
 @dataclass
-class Line:
+class Line(WordSpan):
     words: list[Word]
     page: int
 
     @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
-
-    @property
-    def top(self) -> int:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> int:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def left(self) -> int:
-        return min(w.left for w in self.words)
-
-    @property
-    def right(self) -> int:
-        return max(w.right for w in self.words)
 
     @property
     def height(self) -> float:

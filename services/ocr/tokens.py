@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from services.ocr.model import Word
+from services.ocr.model import Word, WordSpan
 from services.ocr.numbers import amount_candidates, fix_digits, parse_percent
 
 _STRIP = "|[](){}!;:=*«»\"'`‘’"
@@ -16,7 +16,7 @@ MAX_READINGS = 64
 
 
 @dataclass(frozen=True)
-class Token:
+class Token(WordSpan):
     """A word of a line, or several words read as one number."""
 
     text: str
@@ -24,18 +24,6 @@ class Token:
     value: Decimal | None = None  # a number
     percent: Decimal | None = None  # a rate ("12%")
     alternatives: tuple[Decimal, ...] = ()  # other readings of the same figures ("2,500": 2.5 or 2500)
-
-    @property
-    def left(self) -> int:
-        return min(w.left for w in self.words)
-
-    @property
-    def right(self) -> int:
-        return max(w.right for w in self.words)
-
-    @property
-    def conf(self) -> float:
-        return min(w.conf for w in self.words)
 
     @property
     def is_number(self) -> bool:
