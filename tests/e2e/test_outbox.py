@@ -56,7 +56,9 @@ async def test_rollback_never_sends_commit_sends_once_across_a_restart(
         await user.expect("[ob] while down", timeout=10)
         await restarted.app.outbox.send_due()
         swept = await Scheduler(restarted.app.job_context(), [], intervals=restarted.app.jobs.intervals).run_intervals()
-        assert swept == {"outbox_sweep": True, "outbox_prune": True}  # the periodic jobs: nothing left to send
+        # The outbox's periodic jobs ran cleanly and found nothing left to send.
+        assert {name: ok for name, ok in swept.items() if name.startswith("outbox_")} == {
+            "outbox_sweep": True, "outbox_prune": True}
         assert await texts_from_bot(user, "[ob]") == ["[ob] committed", "[ob] while down"]
 
         # a card edited in place, found by the key it was first queued under
