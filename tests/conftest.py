@@ -4,7 +4,8 @@ which tests import; no test imports this file."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,22 @@ from db.engine import create_session_factory
 from sandbox.telegram.client import SandboxClient
 from sandbox.telegram.server import TelegramEmulator
 from tests.helpers import BACKENDS, FakeRegosFactory, make_migrated_engine
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """The CLI's configure_logging (run in-process by CLI tests) sets logger levels and root handlers; put them
+    back so that no test depends on which CLI test ran before it."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    levels = {name: logger.level for name, logger in logging.Logger.manager.loggerDict.items()
+              if isinstance(logger, logging.Logger)}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, logger in list(logging.Logger.manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger):
+            logger.setLevel(levels.get(name, logging.NOTSET))
 
 
 @pytest.fixture(params=BACKENDS)
