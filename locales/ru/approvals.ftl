@@ -4,7 +4,7 @@ approval-status-approved = ✅ Одобрено: { $name }, { $when }.
 approval-status-rejected = ❌ Отклонено: { $name }, { $when }. Причина: { $reason }
 approval-status-withdrawn = ↩️ Отозвано: { $name }, { $when }.
 approval-card-asked = Автор запроса: { $name }, { $when }
-approval-card-gone = Запрос №{ $id }: того, о чём он был, больше нет.
+approval-card-gone = Запрос №{ $id }: то, что в нём просили, уже удалено.
 approval-header-reminder = ⏰ Напоминание: это ждёт вашего решения уже { $hours } { $hours ->
     [one] час
     [few] часа
