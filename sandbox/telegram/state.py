@@ -187,7 +187,7 @@ class EmulatorState:
         return conv
 
     def user_json_map(self) -> dict[int, dict[str, Any]]:
-        return {user.id: user.user_json() for user in self.users.values()}
+        return _UserJsonLookup(self.users)
 
     # ----------------------------------------------------------------------------------- events
 
@@ -491,3 +491,16 @@ def scope_key(scope: dict[str, Any] | None) -> str:
             value = str(scope[key]).strip()
             parts.append(f"{key}={int(value) if value.lstrip('-').isdigit() else value}")  # 5 and "5" alike
     return ";".join(parts)
+
+
+class _UserJsonLookup(dict[int, dict[str, Any]]):
+    """A user's JSON made on lookup (`get` is all the parsers use): a text mentions a user or two, while the
+    emulator may hold thousands of users under load."""
+
+    def __init__(self, users: dict[int, UserAccount]) -> None:
+        super().__init__()
+        self._users = users
+
+    def get(self, key: int, default: Any = None) -> Any:  # type: ignore[override]
+        user = self._users.get(key)
+        return user.user_json() if user is not None else default
