@@ -10,6 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -21,12 +22,13 @@ from services.sync import SyncOptions, sync_company
 from services.sync.locks import DAY_JOB
 from services.sync.results import DayStatus, SyncResult
 from tests.helpers import FakeRegosFactory, create_company, database_url_for
-from tests.sync_support import START, assert_books_match, connect, days_from, read_books
+from tests.sync_support import START, TamperingTransport, assert_books_match, connect, days_from, read_books
 
 ROOT = Path(__file__).resolve().parent.parent
 DAYS = days_from(START, 5)
 # Short waits so the test runs in seconds; the 2/s pacing and the fake's limit stay as in production.
 BOX_KEY = "sync-tests-secret-key-0123456789"  # what tests.sync_support.BOX was made with: the CLI decrypts the key
+OPTIONS = SyncOptions(archive=False, refresh_stock_levels=False, fetch_details=False)
 HOSTILE_RETRY = RetryPolicy(max_attempts=5, base_delay=0.05, max_delay=0.4, max_retry_after=2.5)
 
 
@@ -43,12 +45,13 @@ def short_days(result: SyncResult) -> set[object]:
     }
 
 
-async def hostile_run(session_factory: async_sessionmaker[AsyncSession], fake: FakeRegos, company: int) -> SyncResult:
+async def hostile_run(session_factory: async_sessionmaker[AsyncSession], fake: FakeRegos, company: int,
+                      transport: httpx.AsyncBaseTransport | None = None) -> SyncResult:
     client = RegosClient(fake.default_key, base_url=fake.gateway_url, rate_limit=RateLimit(), retry=HOSTILE_RETRY,
-                         timeout=1.0)
+                         timeout=1.0, transport=transport)
     try:
         return await sync_company(session_factory, company, date_from=DAYS[0], date_to=DAYS[-1], trigger="schedule",
-                                  client=client, options=SyncOptions(archive=False, refresh_stock_levels=False, fetch_details=False))
+                                  client=client, options=OPTIONS)
     finally:
         await client.aclose()
 
@@ -119,3 +122,30 @@ async def running_claims(session_factory: async_sessionmaker[AsyncSession]) -> l
         rows = await session.scalars(select(JobClaim.owner).where(JobClaim.job == DAY_JOB,
                                                                      JobClaim.status == "running"))
         return list(rows)
+
+
+async def test_late_receipts_on_days_an_interrupted_run_had_finished_are_picked_up_by_the_next_run(
+    session_factory: async_sessionmaker[AsyncSession], fake: FakeRegos
+) -> None:
+    company = (await create_company(session_factory)).id
+    await connect(session_factory, fake, company)
+    headers = 0
+
+    def outage_on_the_fourth_day(method: str) -> None:
+        nonlocal headers
+        if method == "DocCheque/Get":
+            headers += 1
+            if headers == 4:
+                fake.set_down(True)
+
+    first = await hostile_run(session_factory, fake, company, TamperingTransport(before=outage_on_the_fourth_day))
+    assert not first.ok and DayStatus.FAILED in {day.status for day in first.days}
+    finished = [day.day for day in first.days if day.status is DayStatus.OK]
+    assert finished, first.days
+    fake.set_down(False)
+    late = [fake.add_receipt(finished[0], stock_id=stock) for stock in (1, 2, 3)]  # after that day was done
+    assert all(receipt.amount > 0 for receipt in late)
+
+    second = await hostile_run(session_factory, fake, company)  # the next scheduled run, same window
+    assert second.ok, second
+    assert_books_match(await read_books(session_factory, company, DAYS[0], DAYS[-1]), fake.generator)
