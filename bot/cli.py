@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import date
@@ -440,6 +441,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli_payroll import add_payroll_commands
 
     add_payroll_commands(commands, report_commands)
+    from bot.cli_tax import add_tax_commands
+
+    add_tax_commands(commands, report_commands)
 
     from bot.cli_eskiz import add_eskiz_commands
 
@@ -447,12 +451,33 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli_ocr import add_ocr_command
 
     add_ocr_command(commands)
+    from bot.cli_ai import add_ask_command
+
+    add_ask_command(commands)
     demo = add("demo", _demo, "the offline demo: Telegram emulator with a web chat, the bot, a seeded company")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8080)
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--db", default="data/demo.db")
     return parser
+
+
+async def _until_terminated(command: Coroutine[Any, Any, int]) -> int:
+    """SIGTERM cancels the command, so a sync releases its day claims on the way out (exit 143). The long-running
+    modes (run, webhook, demo) install their own handler for a graceful stop, which replaces this one."""
+    task = asyncio.ensure_future(command)
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    except (NotImplementedError, RuntimeError):  # not on this platform or thread
+        pass
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if task.cancelled():
+            print("stopped by SIGTERM", file=sys.stderr)
+            return 143
+        raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -462,7 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.logging_setup import configure_logging
 
         configure_logging(settings)
-        return asyncio.run(args.handler(args, settings))
+        return asyncio.run(_until_terminated(args.handler(args, settings)))
     except (ConfigError, DatabaseBehindError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

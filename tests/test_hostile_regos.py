@@ -88,23 +88,9 @@ async def test_killed_sync_then_a_new_one_at_once_takes_over_and_ends_exact(
 ) -> None:
     company = (await create_company(session_factory)).id
     await connect(session_factory, fake, company)
-    fake.set_faults(rate_slow=0.5, slow_seconds=0.6, seed=9)  # a long sync to kill in the middle
-    env = {
-        "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url_for(engine),
-        "SECRET_KEY": BOX_KEY, "LOG_LEVEL": "WARNING",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "sync", "regos", "--company", str(company), "--from", DAYS[0].isoformat(),
-        "--to", DAYS[-1].isoformat(), "--archive-dir", str(tmp_path / "archive"), cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        async with asyncio.timeout(60):
-            while not await running_claims(session_factory):
-                await asyncio.sleep(0.1)
-    finally:
-        os.kill(process.pid, signal.SIGKILL)
-        await process.wait()
+    process = await sync_in_the_middle(engine, session_factory, fake, company, tmp_path)
+    os.kill(process.pid, signal.SIGKILL)
+    await process.wait()
     assert await running_claims(session_factory)  # the dead process left its claim behind
     fake.clear_faults()
 
@@ -149,3 +135,42 @@ async def test_late_receipts_on_days_an_interrupted_run_had_finished_are_picked_
     second = await hostile_run(session_factory, fake, company)  # the next scheduled run, same window
     assert second.ok, second
     assert_books_match(await read_books(session_factory, company, DAYS[0], DAYS[-1]), fake.generator)
+
+
+async def test_sigterm_mid_sync_releases_the_claims(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession], fake: FakeRegos, tmp_path: Path
+) -> None:
+    company = (await create_company(session_factory)).id
+    await connect(session_factory, fake, company)
+    process = await sync_in_the_middle(engine, session_factory, fake, company, tmp_path)
+    process.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(process.wait(), timeout=30) == 143
+    assert not await running_claims(session_factory)  # released on the way out, not left for the stale limit
+    fake.clear_faults()
+    result = await hostile_run(session_factory, fake, company)
+    assert result.ok and DayStatus.BUSY not in {day.status for day in result.days}
+    assert_books_match(await read_books(session_factory, company, DAYS[0], DAYS[-1]), fake.generator)
+
+
+async def sync_in_the_middle(engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession],
+                             fake: FakeRegos, company: int, tmp_path: Path) -> asyncio.subprocess.Process:
+    """`python -m bot sync regos` in its own process, returned once it holds a day claim."""
+    fake.set_faults(rate_slow=0.5, slow_seconds=0.6, seed=9)  # a long sync, to stop in the middle
+    env = {
+        "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url_for(engine),
+        "SECRET_KEY": BOX_KEY, "LOG_LEVEL": "WARNING",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "sync", "regos", "--company", str(company), "--from", DAYS[0].isoformat(),
+        "--to", DAYS[-1].isoformat(), "--archive-dir", str(tmp_path / "archive"), cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        async with asyncio.timeout(60):
+            while not await running_claims(session_factory):
+                await asyncio.sleep(0.1)
+    except BaseException:
+        process.kill()
+        await process.wait()
+        raise
+    return process
