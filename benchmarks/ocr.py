@@ -115,7 +115,8 @@ async def main() -> None:
     parser.add_argument("--per-level", type=int, default=20)
     parser.add_argument("--levels", default=",".join(LEVELS))
     parser.add_argument("--jobs", type=int, default=2, help="OCR worker processes")
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "smartsavdo-ocr-set")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "smartsavdo-ocr-set-v2",
+                        help="where the generated pages are kept (v2: tables shrink figures to fit their cells)")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--details", action="store_true", help="also print each document's score")
     args = parser.parse_args()

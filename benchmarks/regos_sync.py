@@ -41,7 +41,7 @@ from services import companies  # noqa: E402
 from services.crypto import SecretBox  # noqa: E402
 from services.regos import RateLimit, RegosClient  # noqa: E402
 from services.sync import SyncOptions, connect_company, sync_company  # noqa: E402
-from services.sync.connection import shared_bucket  # noqa: E402
+from services.sync.connection import budget_backend, shared_bucket  # noqa: E402
 
 START = date(2025, 1, 6)
 SEED = 1
@@ -219,15 +219,18 @@ async def limited_run(args: argparse.Namespace) -> list[dict[str, Any]]:
     box = SecretBox("benchmark-secret-key-0123456789")
     last = START + timedelta(days=days - 1)
     try:
-        # One budget for the key (the connect check and the sync share it, as every client of a key does).
-        client = RegosClient(fake.default_key, base_url=fake.gateway_url, bucket=shared_bucket(fake.default_key))
+        # One budget for the key (the connect check and the sync share it, as every client of a key does), kept
+        # where production keeps it: the database (or Redis when REDIS_URL is set).
+        backend = budget_backend(engine)
+        budget = shared_bucket(fake.default_key, backend=backend)
+        client = RegosClient(fake.default_key, base_url=fake.gateway_url, bucket=budget)
         started = time.perf_counter()
         async with factory() as session:
             company = await companies.create_company(session, name="Benchmark Market", tin="305123456")
             outcome = await connect_company(
                 session, company_id=company.id, integration_key=fake.default_key, gateway_url=fake.gateway_url,
                 secret_box=box,
-                client_factory=lambda k, url: RegosClient(k, base_url=url, bucket=shared_bucket(k)),
+                client_factory=lambda k, url: RegosClient(k, base_url=url, bucket=budget),
             )
             await session.commit()
             company_id = company.id
@@ -239,6 +242,7 @@ async def limited_run(args: argparse.Namespace) -> list[dict[str, Any]]:
         calls_today = client.calls_made
         receipts = today.receipts_listed
         ok = today.ok
+        days_ok = sum(1 for d in today.days if d.status == "ok")
         if days > 1:
             rest = await sync_company(
                 factory, company_id, date_from=START, date_to=last - timedelta(days=1), trigger="benchmark",
@@ -247,6 +251,7 @@ async def limited_run(args: argparse.Namespace) -> list[dict[str, Any]]:
             )
             receipts += rest.receipts_listed
             ok = ok and rest.ok
+            days_ok += sum(1 for d in rest.days if d.status == "ok")
         seconds = time.perf_counter() - started
         calls = client.calls_made
         await client.aclose()
@@ -272,6 +277,8 @@ async def limited_run(args: argparse.Namespace) -> list[dict[str, Any]]:
             "floor_seconds": round(floor, 1),
             "seconds_until_today_visible": round(today_visible, 1),
             "refused_8213": fake.buckets.refused.get(fake.default_key, 0),
+            "budget_backend": backend.name,
+            "days_ok": days_ok,
             "peak_rss_mb": round(peak_rss_mb(), 1),
         },
         {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -94,6 +95,9 @@ class App:
 
     async def close(self) -> None:
         await self.background.drain(grace=25)  # spawned work may still queue messages
+        ocr = sys.modules.get("services.ocr.document")  # loaded only once an invoice was read
+        if ocr is not None:
+            await asyncio.to_thread(ocr.close_default_pool)  # its worker processes end with the bot
         await self.outbox.stop()
         await self.dispatcher.storage.close()
         await self.bot.session.close()

@@ -3,6 +3,7 @@
 Woken at once by a commit that queued something (`kick()`, from the app's after-commit hook), at start-up (rows a
 previous process left), and by the outbox job (bot/jobs/outbox.py) for retries and anything missed. Messages go
 through the broadcaster (Telegram's limits, 429, blocked chats); each row is recorded as soon as it is settled.
+A row with a document is sent with sendDocument, its text the caption.
 Delivery guarantee: see services/outbox.py (at least once up to the Bot API call, at most once across it).
 """
 
@@ -18,7 +19,13 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import ForceReply, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from aiogram.types import (
+    BufferedInputFile,
+    ForceReply,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.broadcaster import Broadcaster, Outcome, Outgoing
@@ -90,6 +97,10 @@ class OutboxSender:
     @staticmethod
     async def _deliver(bot: Bot, row: OutboxMessage) -> int:
         markup = markup_from_json(row.reply_markup)
+        if row.document_name is not None:  # a document, its text the caption (the bytes are kept until final)
+            document = BufferedInputFile(row.document or b"", filename=row.document_name)
+            sent = await bot.send_document(row.chat_id, document, caption=row.text or None, reply_markup=markup)
+            return sent.message_id
         if row.edit_message_id is not None:
             try:
                 await bot.edit_message_text(text=row.text, chat_id=row.chat_id, message_id=row.edit_message_id,

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-4o-mini"
     openai_timeout: float = 20.0
     ai_daily_quota: int = 200  # model answers per company per day; past it the offline parser answers
+    # An optional tax-report submission endpoint (no public filing API exists; the fake one: sandbox/tax_office.py).
+    tax_submission_url: str | None = None
+    tax_submission_key: SecretStr | None = None
 
     @field_validator("bot_token")
     @classmethod
@@ -65,7 +68,7 @@ class Settings(BaseSettings):
         return value
 
     @field_validator("telegram_api_base", "webhook_url", "regos_gateway_url", "public_url", "eskiz_base_url",
-                     "eskiz_callback_url")
+                     "eskiz_callback_url", "tax_submission_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):

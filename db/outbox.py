@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
@@ -40,7 +40,10 @@ class OutboxMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(64))  # "sync.alert", "summary.daily"...: logs and outcome hooks
     ref_id: Mapped[int | None] = mapped_column(Integer, default=None)  # the feature's own row (e.g. a delivery)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)  # the message, or the caption of a document ("" for none)
+    # A document to send with sendDocument (the bytes live here until the row is final, then they are dropped).
+    document: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    document_name: Mapped[str | None] = mapped_column(String(255), default=None)
     reply_markup: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     edit_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)  # edit this message instead
     dedupe_key: Mapped[str | None] = mapped_column(String(160), default=None)  # a second enqueue is a no-op

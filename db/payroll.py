@@ -50,6 +50,7 @@ class AdjustmentKind(StrEnum):
     BONUS = "bonus"  # accrued: adds to gross, taxed
     PENALTY = "penalty"  # withheld from the net (after tax)
     DEDUCTION = "deduction"  # withheld from the net (after tax): loans, court orders, damages
+    ADVANCE = "advance"  # paid ahead outside an advance run (cash): subtracted from the net as an advance
 
 
 class RunKind(StrEnum):

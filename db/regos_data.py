@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -158,6 +159,7 @@ class Receipt(Base):
     __table_args__ = (
         UniqueConstraint("company_id", "uuid"),
         Index("ix_receipts_company_day", "company_id", "business_day"),
+        Index("ix_receipts_company_details", "company_id", "details_synced_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,6 +179,8 @@ class Receipt(Base):
     seller_regos_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     last_update: Mapped[int] = mapped_column(BigInteger, default=0)
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # When its lines and payments were read (the optional details backfill, issue 9); None: headers only.
+    details_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class ReceiptLine(Base):
@@ -226,6 +230,7 @@ class WholesaleDoc(Base):
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id", ondelete="SET NULL"), default=None)
     regos_stock_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     partner_name: Mapped[str | None] = mapped_column(String(256), default=None)
+    seller_regos_id: Mapped[int | None] = mapped_column(BigInteger, default=None)  # REGOS User (payroll commission)
     amount: Mapped[Decimal] = mapped_column(Money())
     performed: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -389,3 +394,17 @@ class DayReportCounts(Base):
     return_count: Mapped[int] = mapped_column(Integer, default=0)
     gross_profit: Mapped[Decimal | None] = mapped_column(Money(), default=None)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RegosBudget(Base):
+    """The call budget of one REGOS key, shared by every process (issue 9): a token bucket kept in the
+    database (``tokens`` at ``updated`` seconds, Unix time), and how long REGOS told us to hold off."""
+
+    __tablename__ = "regos_budgets"
+
+    key_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float, default=0.0)
+    updated: Mapped[float] = mapped_column(Float, default=0.0)
+    blocked_until: Mapped[float] = mapped_column(Float, default=0.0)
+    throttled: Mapped[int] = mapped_column(Integer, default=0)  # 8213 answers seen for this key
+    last_throttled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

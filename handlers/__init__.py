@@ -14,6 +14,7 @@ from handlers import (
     errors,
     expenses,
     help,
+    invoices,
     membership,
     mysales,
     payroll,
@@ -22,12 +23,13 @@ from handlers import (
     settings,
     start,
     sync,
+    tax,
 )
 
 
 def get_routers() -> list[Router]:
     return [errors.get_router(), regos.get_router(), start.get_router(), help.get_router(),
             membership.get_router(), sync.get_router(), settings.get_router(), reports.get_router(),
-            payroll.get_router(), mysales.get_router(), approvals.get_router(), expenses.get_router(),
-            cash.get_router(), assistant.get_router(),
+            tax.get_router(), payroll.get_router(), mysales.get_router(), approvals.get_router(), expenses.get_router(),
+            cash.get_router(), invoices.get_router(), assistant.get_router(),
             help.get_fallback_router()]

@@ -20,6 +20,7 @@ from aiogram.filters.callback_data import CallbackData
 from db.finance import MovementKind
 from db.models import Role, TaxRegime
 from services.approvals import ApprovalAction
+from services.purchases.drafts import EditField
 from services.reports import ExportFormat, PeriodKind
 
 # --- bases (never packed themselves) ------------------------------------------------------------------------------
@@ -112,6 +113,16 @@ class SettingsAction(StrEnum):
     BRANCH = "branch"
     ALL_BRANCHES = "allbranches"
     VIEW = "view"  # back to the settings card (Back / Done of the branch picker)
+    # Explicit on/off (what the card's buttons carry, so a double tap has one effect; the toggles above stay for
+    # cards sent before)
+    DAILY_ON = "d1"
+    DAILY_OFF = "d0"
+    WEEKLY_ON = "w1"
+    WEEKLY_OFF = "w0"
+    MONTHLY_ON = "m1"
+    MONTHLY_OFF = "m0"
+    MUTE_ON = "mu1"
+    MUTE_OFF = "mu0"
 
 
 class SettingsCb(CompanyCallback, prefix="st"):
@@ -127,6 +138,8 @@ class RegosAction(StrEnum):
     SYNC = "sync"
     BRANCHES = "branches"
     RENAME = "branch"
+    DETAILS_ON = "don"  # the receipt details backfill (explicit on/off, so a double tap has one effect)
+    DETAILS_OFF = "doff"
 
 
 class RegosCb(CompanyCallback, prefix="rg"):
@@ -146,6 +159,22 @@ class EmployeeCb(CompanyCallback, prefix="re"):
     employee: int = 0  # an employee (REGOS seller) id (OPEN, LINK, UNLINK)
     member: int = 0  # a membership id (LINK)
     page: int = 0  # the page of the list (LIST)
+
+
+class EmployeeLinkCb(CompanyFlowCallback, prefix="rl"):
+    """Tie a REGOS seller to a member (or to nobody): the steps of the seller card opened last."""
+
+    action: EmployeeAction  # LINK, UNLINK
+    employee: int  # an employee (REGOS seller) id
+    member: int = 0  # a membership id (LINK)
+
+
+class ImportDaysCallback(CompanyCallback, prefix="imd"):
+    """Import the days of first..last that the books do not hold yet (handlers/sync.py): the history choice after
+    connecting REGOS, Retry of a stopped import, and "import missing days" wherever a report says days are missing."""
+
+    first: int  # date.toordinal()
+    last: int  # date.toordinal()
 
 
 # --- reports ------------------------------------------------------------------------------------------------------
@@ -296,16 +325,133 @@ class PayrollAction(StrEnum):
     REGISTER = "xl"  # the register as Excel
     PAID = "pd"
     CORRECT = "cr"  # a new version of an approved month
+    ADVANCE = "av"  # open (compute) the mid-month advance of `month`
+    CARD = "cd"  # show the run's card again
+    EDIT = "ed"  # a draft's employees, to edit their lines (`page`)
+    EMPLOYEE = "em"  # one employee's days and manual lines in a draft
+    SET = "st"  # ask for a value: `field` (days worked, or a manual line's kind)
+    REMOVE = "rm"  # remove the manual line `item`
+    SYNC = "sy"  # import the run's missing days from REGOS, then recompute
+
+
+class PayrollField(StrEnum):
+    NONE = "n"
+    DAYS = "d"
+    BONUS = "b"
+    PENALTY = "p"
+    DEDUCTION = "x"
+    ADVANCE = "a"
 
 
 class PayrollCb(CompanyCallback, prefix="pr"):
     action: PayrollAction
-    month: int = 0  # YYYYMM (MONTH, CORRECT)
+    month: int = 0  # YYYYMM (MONTH, ADVANCE, CORRECT)
     run: int = 0  # a payroll run id
+    emp: int = 0  # an employee id (EMPLOYEE, SET, REMOVE)
+    item: int = 0  # a manual line id (REMOVE), the page (EDIT)
+    field: PayrollField = PayrollField.NONE  # SET
+
+
+# --- supplier invoices (purchases) --------------------------------------------------------------------------------
+
+
+class InvoiceAction(StrEnum):
+    CONFIRM = "ok"
+    EDIT = "ed"  # show the fields to fix
+    FIELD = "f"  # ask for one field's value
+    BACK = "bk"  # back to the card
+    DISCARD = "x"
+    E_INVOICE = "ei"  # the e-invoice (EHF) is received: the input VAT is creditable
+    PAPER = "pp"  # back to a paper claim
+
+
+class InvoiceCb(CompanyCallback, prefix="pu"):
+    """A purchase card's button; the purchase's status makes a button of a decided card change nothing."""
+
+    action: InvoiceAction
+    purchase: int  # a purchase id
+    field: EditField | None = None  # FIELD
+
+
+class InvoicePeriod(StrEnum):
+    THIS_MONTH = "m"
+    LAST_MONTH = "lm"
+    THIS_YEAR = "y"
+    ALL = "a"
+
+
+class InvoiceStatusFilter(StrEnum):
+    LIVE = "l"  # confirmed and waiting for approval
+    CONFIRMED = "ok"
+    PENDING = "p"
+    DISCARDED = "x"
+
+
+class InvoiceListAction(StrEnum):
+    PERIOD = "p"  # next period
+    SUPPLIER = "s"  # next supplier
+    STATUS = "st"  # next status
+    PAGE = "pg"
+    XLSX = "xl"
+    JSON = "js"
+    THRESHOLD = "thr"  # the owner: ask for the approval threshold
+
+
+class InvoiceListCb(CompanyCallback, prefix="pl"):
+    action: InvoiceListAction
+    period: InvoicePeriod = InvoicePeriod.THIS_MONTH
+    supplier: int = 0  # a supplier id; 0: any
+    status: InvoiceStatusFilter = InvoiceStatusFilter.LIVE
+    page: int = 0
+
+
+# --- the assistant ------------------------------------------------------------------------------------------------
+
+
+class AiFeedbackAction(StrEnum):
+    UP = "up"
+    DOWN = "dn"
+    REASON = "rs"
+
+
+class AiFeedbackCb(CompanyCallback, prefix="af"):
+    """👍/👎 under an answer, then a reason for 👎; only the asker's own logged answer changes."""
+
+    action: AiFeedbackAction
+    exchange: int  # an ai_exchanges id
+    reason: int = 0  # index into services.ai.assistant.REASONS
+
+
+class AiExampleCb(CompanyCallback, prefix="ax"):
+    """An example question offered when a question was not understood."""
+
+    example: int  # 1..5: ai-example-N
+
+
+# --- tax reports --------------------------------------------------------------------------------------------------
+
+
+class TaxAction(StrEnum):
+    MONTH = "m"  # open (compute) the report of `month`
+    TYPE_MONTH = "t"  # ask for a month typed as YYYY-MM
+    XLSX = "x"
+    PDF = "p"
+    RECOMPUTE = "rc"
+    SUBMIT = "sb"  # draft → the approval engine (ready once approved)
+    FILED = "fd"  # ready → filed (uploaded to my.soliq.uz)
+    EINVOICES = "ei"  # ask for the register of received e-invoices (a file)
+
+
+class TaxCb(CompanyCallback, prefix="tx"):
+    action: TaxAction
+    month: int = 0  # YYYYMM (MONTH)
+    report: int = 0  # a tax report id
 
 
 ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
     LanguageCb, StartCb, NewCompanyCb, InviteCb, MemberCb, SwitchCompanyCb, SettingsCb, RegosCb, EmployeeCb,
+    EmployeeLinkCb,
     ReportPeriodCb, ReportBranchCb, ReportExportCb, ApprovalCb, ApprovalListCb, ExpenseFlowCb, ExpenseListCb,
-    ExpenseSetupCb, CashCb, CashMenuCb, CashAlertCb, PayrollCb,
+    ExpenseSetupCb, CashCb, CashMenuCb, CashAlertCb, PayrollCb, ImportDaysCallback,
+    InvoiceCb, InvoiceListCb, AiFeedbackCb, AiExampleCb, TaxCb,
 )

@@ -15,6 +15,7 @@ from services.errors import DomainError
 from services.locale import format_date, format_money, format_number
 from services.mysales import OwnFigures, own_sales
 from services.permissions import Capability
+from services.reports.render import missing_days_text
 from services.users import ActiveContext
 
 OWN = {"capability": Capability.OWN_SALES_READ}
@@ -34,12 +35,19 @@ async def my_sales(message: Message, i18n: I18nContext, session: AsyncSession, c
     if sales is None:
         await message.answer(i18n.get("mysales-not-linked"), reply_markup=main_menu(i18n, ctx.role))
         return
-    text = "\n".join([
+    # A day never imported is not a day without sales: it is named, never shown as zero.
+    today_line = (i18n.get("mysales-today-missing") if sales.today_missing
+                  else _line(i18n, "mysales-today", sales.today))
+    lines = [
         i18n.get("mysales-title", seller=esc(sales.seller), company=esc(ctx.company.name)),
         "",
-        _line(i18n, "mysales-today", sales.today) + f" ({format_date(today, i18n.locale)})",
+        today_line + f" ({format_date(today, i18n.locale)})",
         _line(i18n, "mysales-month", sales.month),
-    ])
+    ]
+    if sales.month_missing:
+        lines.append(i18n.get("mysales-month-missing", count=len(sales.month_missing),
+                              days=missing_days_text(sales.month_missing, i18n.locale)))
+    text = "\n".join(lines)
     await message.answer(text, reply_markup=main_menu(i18n, ctx.role))
 
 

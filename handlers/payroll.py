@@ -1,6 +1,8 @@
 """/payroll (accountant, owner): pick a month → the draft card (totals, warnings, the register as Excel) → submit
 to the approval engine / recompute → (approved: payslips go out) → mark paid; a correction is a new version.
-A schemes file (.xlsx/.csv) sent as a document is imported. /payslips (everyone): one's own payslips."""
+An advance (mid-month) is its own run from the same picker. A draft's lines are edited in handlers/payroll_edit.py,
+which also offers the REGOS sync of the month's missing days. The main menu's payroll button opens the same flow.
+A schemes file (.xlsx/.csv) sent as a document is imported. /payslips (everyone): one's own payslips (text and PDF)."""
 
 from __future__ import annotations
 
@@ -18,8 +20,9 @@ from aiogram_i18n import I18nContext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.i18n import all_translations
 from db.models import Employee, User
-from db.payroll import PayrollLine, PayrollRun, RunStatus
+from db.payroll import PayrollLine, PayrollRun, RunKind, RunStatus
 from handlers.callbacks import PayrollAction, PayrollCb
 from handlers.common import esc
 from handlers.kit import answer_early, edit_or_send
@@ -28,7 +31,8 @@ from services import payroll as pr
 from services.companies import business_day
 from services.errors import DomainError, ValidationFailed
 from services.locale import format_money
-from services.payroll.approval import KIND, submit_run
+from services.outbox import CAPTION_LIMIT
+from services.payroll.approval import KIND, payslip_file_name, submit_run
 from services.payroll.render import details_of, payslip_text, warning_texts
 from services.payroll.workdays import month_text
 from services.permissions import Capability, can
@@ -71,6 +75,11 @@ def _btn(i18n: I18nContext, key: str, company: int, action: PayrollAction, *, mo
                                                                              month=month, run=run).pack())
 
 
+def _title(i18n: I18nContext, run: PayrollRun) -> str:
+    month = month_text(run.month)
+    return f"{i18n.get('payroll-kind-advance')} {month}" if run.kind == RunKind.ADVANCE else month
+
+
 async def payroll_start(message: Message, i18n: I18nContext, ctx: ActiveContext | None) -> None:
     ctx = _ctx(ctx)
     today = business_day(ctx.company)
@@ -80,6 +89,7 @@ async def payroll_start(message: Message, i18n: I18nContext, ctx: ActiveContext 
         [_btn(i18n, "payroll-btn-this-month", company, PayrollAction.MONTH, month=_ym(this)),
          _btn(i18n, "payroll-btn-last-month", company, PayrollAction.MONTH, month=_ym(last))],
         [_btn(i18n, "payroll-btn-type-month", company, PayrollAction.TYPE_MONTH)],
+        [_btn(i18n, "payroll-btn-advance", company, PayrollAction.ADVANCE, month=_ym(this))],
     ])
     await message.answer(i18n.get("payroll-pick-month", this=month_text(this), last=month_text(last)),
                          reply_markup=markup)
@@ -92,7 +102,7 @@ def _money(totals: dict[str, object], key: str, locale: str) -> str:
 def card_text(i18n: I18nContext, run: PayrollRun, lines: list[PayrollLine], company_name: str) -> str:
     totals = dict(run.totals or {})
     loc = i18n.locale
-    parts = [i18n.get("payroll-card-head", company=esc(company_name), month=month_text(run.month))]
+    parts = [i18n.get("payroll-card-head", company=esc(company_name), month=esc(_title(i18n, run)))]
     parts += [esc(text) for text in details_of(run, i18n.get)]
     parts += ["", i18n.get("payroll-card-totals", employees=int(str(totals.get("employees", 0))),
                            gross=_money(totals, "gross", loc), pit=_money(totals, "pit", loc),
@@ -119,26 +129,31 @@ def card_markup(i18n: I18nContext, run: PayrollRun, ctx: ActiveContext) -> Inlin
     if run.status == RunStatus.DRAFT:
         rows.append([_btn(i18n, "payroll-btn-submit", company, PayrollAction.SUBMIT, run=run.id),
                      _btn(i18n, "payroll-btn-recompute", company, PayrollAction.RECOMPUTE, run=run.id)])
+        rows.append([_btn(i18n, "payroll-btn-edit", company, PayrollAction.EDIT, run=run.id)])
+        notes = run.notes or {}
+        if notes.get("regos_connected") and notes.get("missing_days") and can(ctx.role, Capability.SYNC_RUN):
+            rows.append([_btn(i18n, "payroll-btn-sync", company, PayrollAction.SYNC, run=run.id)])
     elif run.status == RunStatus.PENDING_APPROVAL and can(ctx.role, Capability.PAYROLL_APPROVE):
         rows.append([_btn(i18n, "payroll-btn-approve", company, PayrollAction.APPROVE, run=run.id)])
     elif run.status == RunStatus.APPROVED:
         rows.append([_btn(i18n, "payroll-btn-paid", company, PayrollAction.PAID, run=run.id),
-                     _btn(i18n, "payroll-btn-correct", company, PayrollAction.CORRECT, month=month)])
+                     _btn(i18n, "payroll-btn-correct", company, PayrollAction.CORRECT, month=month, run=run.id)])
     elif run.status == RunStatus.PAID:
-        rows.append([_btn(i18n, "payroll-btn-correct", company, PayrollAction.CORRECT, month=month)])
+        rows.append([_btn(i18n, "payroll-btn-correct", company, PayrollAction.CORRECT, month=month, run=run.id)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def _show(target: CallbackQuery | Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
-                run: PayrollRun, *, edit: bool = True) -> None:
+async def show_card(target: CallbackQuery | Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
+                    run: PayrollRun, *, edit: bool = True) -> None:
     lines = await pr.run_lines(session, run.id)
     await edit_or_send(target, card_text(i18n, run, lines, ctx.company.name), card_markup(i18n, run, ctx), edit=edit)
 
 
-async def _open_month(session: AsyncSession, ctx: ActiveContext, user: User, month: date) -> PayrollRun:
-    run = await pr.latest_run(session, ctx.company.id, month)
+async def _open_month(session: AsyncSession, ctx: ActiveContext, user: User, month: date,
+                      kind: str = RunKind.MONTHLY) -> PayrollRun:
+    run = await pr.latest_run(session, ctx.company.id, month, kind)
     if run is None or run.status == RunStatus.DRAFT:
-        run = await pr.compute_draft(session, ctx.company.id, month, actor_user_id=user.id,
+        run = await pr.compute_draft(session, ctx.company.id, month, kind, actor_user_id=user.id,
                                      today=business_day(ctx.company))
     return run
 
@@ -146,7 +161,19 @@ async def _open_month(session: AsyncSession, ctx: ActiveContext, user: User, mon
 async def month_chosen(query: CallbackQuery, callback_data: PayrollCb, i18n: I18nContext, session: AsyncSession,
                        ctx: ActiveContext, user: User) -> None:
     run = await _open_month(session, ctx, user, _month_of(callback_data.month))
-    await _show(query, i18n, session, ctx, run)
+    await show_card(query, i18n, session, ctx, run)
+
+
+async def advance_chosen(query: CallbackQuery, callback_data: PayrollCb, i18n: I18nContext,
+                         session: AsyncSession, ctx: ActiveContext, user: User) -> None:
+    run = await _open_month(session, ctx, user, _month_of(callback_data.month), RunKind.ADVANCE)
+    await show_card(query, i18n, session, ctx, run)
+
+
+async def card_again(query: CallbackQuery, callback_data: PayrollCb, i18n: I18nContext, session: AsyncSession,
+                     ctx: ActiveContext, state: FSMContext) -> None:
+    await state.clear()
+    await show_card(query, i18n, session, ctx, await pr.get_run(session, ctx.company.id, callback_data.run))
 
 
 async def ask_month(query: CallbackQuery, state: FSMContext, i18n: I18nContext, ctx: ActiveContext) -> None:
@@ -165,14 +192,14 @@ async def month_typed(message: Message, state: FSMContext, i18n: I18nContext, se
         raise ValidationFailed("error-payroll-month-invalid") from None
     await state.clear()
     run = await _open_month(session, ctx, user, month)
-    await _show(message, i18n, session, ctx, run, edit=False)
+    await show_card(message, i18n, session, ctx, run, edit=False)
 
 
 async def recompute(query: CallbackQuery, callback_data: PayrollCb, i18n: I18nContext, session: AsyncSession,
                     ctx: ActiveContext, user: User) -> None:
     run = await pr.recompute(session, ctx.company.id, callback_data.run, actor_user_id=user.id,
                              today=business_day(ctx.company))
-    await _show(query, i18n, session, ctx, run)
+    await show_card(query, i18n, session, ctx, run)
 
 
 async def submit(query: CallbackQuery, callback_data: PayrollCb, i18n: I18nContext, session: AsyncSession,
@@ -181,7 +208,7 @@ async def submit(query: CallbackQuery, callback_data: PayrollCb, i18n: I18nConte
     if run.status == RunStatus.DRAFT:
         await submit_run(session, ctx.company.id, run.id, user)
         callback_answer.text = i18n.get("payroll-submitted")
-    await _show(query, i18n, session, ctx, run)
+    await show_card(query, i18n, session, ctx, run)
 
 
 async def approve(query: CallbackQuery, callback_data: PayrollCb, i18n: I18nContext, session: AsyncSession,
@@ -192,25 +219,28 @@ async def approve(query: CallbackQuery, callback_data: PayrollCb, i18n: I18nCont
         await approvals.decide(session, company_id=ctx.company.id, request_id=request.id, actor=ctx.membership,
                                approve=True)
         await session.refresh(run)
-    await _show(query, i18n, session, ctx, run)
+    await show_card(query, i18n, session, ctx, run)
 
 
 async def mark_paid(query: CallbackQuery, callback_data: PayrollCb, i18n: I18nContext, session: AsyncSession,
                     ctx: ActiveContext, user: User) -> None:
     await pr.mark_paid(session, ctx.company.id, callback_data.run, actor_user_id=user.id)
-    await _show(query, i18n, session, ctx, await pr.get_run(session, ctx.company.id, callback_data.run))
+    await show_card(query, i18n, session, ctx, await pr.get_run(session, ctx.company.id, callback_data.run))
 
 
 async def correct(query: CallbackQuery, callback_data: PayrollCb, i18n: I18nContext, session: AsyncSession,
                   ctx: ActiveContext, user: User) -> None:
-    month = _month_of(callback_data.month)
-    latest = await pr.latest_run(session, ctx.company.id, month)
+    month, kind = _month_of(callback_data.month), str(RunKind.MONTHLY)
+    if callback_data.run:  # the run the button was on says which kind (salary or advance) to correct
+        of = await pr.get_run(session, ctx.company.id, callback_data.run)
+        month, kind = of.month, of.kind
+    latest = await pr.latest_run(session, ctx.company.id, month, kind)
     if latest is not None and latest.status == RunStatus.DRAFT:  # a second press: the correction exists
         run = latest
     else:
-        run = await pr.start_correction(session, ctx.company.id, month, actor_user_id=user.id,
+        run = await pr.start_correction(session, ctx.company.id, month, kind, actor_user_id=user.id,
                                         today=business_day(ctx.company))
-    await _show(query, i18n, session, ctx, run, edit=False)
+    await show_card(query, i18n, session, ctx, run, edit=False)
 
 
 async def register(query: CallbackQuery, callback_data: PayrollCb, i18n: I18nContext, session: AsyncSession,
@@ -259,8 +289,15 @@ async def my_payslips(message: Message, i18n: I18nContext, session: AsyncSession
     if not rows:
         await message.answer(i18n.get("payslips-none"))
         return
-    for run, line in rows:
-        await message.answer(esc(payslip_text(run, line, ctx.company.name, i18n.get, i18n.locale)))
+    for run, line in rows:  # the text, with the PDF attached when it fits a caption
+        text = esc(payslip_text(run, line, ctx.company.name, i18n.get, i18n.locale))
+        data = await asyncio.to_thread(pr.payslip_pdf, run, line, ctx.company.name, i18n.get, i18n.locale)
+        document = BufferedInputFile(data, payslip_file_name(run, line))
+        if len(text) <= CAPTION_LIMIT:
+            await message.answer_document(document, caption=text)
+        else:
+            await message.answer(text)
+            await message.answer_document(document)
 
 
 def _is_schemes(message: Message) -> bool:
@@ -271,6 +308,7 @@ def _is_schemes(message: Message) -> bool:
 def get_router() -> Router:
     router = Router(name="payroll")
     router.message.register(payroll_start, Command("payroll"), flags=PREPARE)
+    router.message.register(payroll_start, F.text.in_(all_translations("menu-payroll")), flags=PREPARE)
     router.message.register(my_payslips, Command("payslips"), flags=OWN)
     router.message.register(month_typed, PayrollStates.month, F.text, flags=PREPARE)
     router.message.register(schemes_file, F.document, _is_schemes, flags=PREPARE)
@@ -284,4 +322,9 @@ def get_router() -> Router:
     router.callback_query.register(register, cb(F.action == PayrollAction.REGISTER), flags=PREPARE)
     router.callback_query.register(mark_paid, cb(F.action == PayrollAction.PAID), flags=PREPARE)
     router.callback_query.register(correct, cb(F.action == PayrollAction.CORRECT), flags=PREPARE)
+    router.callback_query.register(advance_chosen, cb(F.action == PayrollAction.ADVANCE), flags=PREPARE)
+    router.callback_query.register(card_again, cb(F.action == PayrollAction.CARD), flags=PREPARE)
+    from handlers import payroll_edit  # it imports this module's card
+
+    router.include_router(payroll_edit.get_router())
     return router

@@ -25,10 +25,10 @@ from core.config import Settings
 from core.i18n import all_translations
 from db import repositories as repo
 from db.models import Employee, User
-from handlers.callbacks import EmployeeAction, EmployeeCb, RegosAction, RegosCb
+from handlers.callbacks import EmployeeAction, EmployeeCb, EmployeeLinkCb, RegosAction, RegosCb
 from handlers.common import esc
-from handlers.kit import Steps, answer_early, edit_or_send
-from handlers.sync import run_sync_with_progress
+from handlers.kit import Steps, answer_early, edit_or_send, end_flow, start_flow
+from handlers.sync import company_today, eta_text, history_keyboard, import_progress_text, run_sync_with_progress
 from services import employees
 from services.crypto import SecretBox
 from services.errors import DomainError, NotFound
@@ -37,6 +37,8 @@ from services.masking import protect_secret
 from services.permissions import Capability
 from services.regos import RegosProblem
 from services.sync.connection import ConnectOutcome, connect_company, get_connection, rename_branch
+from services.sync.details import details_backfill_status, set_details_backfill
+from services.sync.imports import running_import
 from services.users import ActiveContext
 
 KEY_STEP = Steps(None, prefix="regos_key")  # the pasted integration key
@@ -91,6 +93,9 @@ async def regos_status(message: Message, state: FSMContext, i18n: I18nContext, s
         last_sync=format_datetime(last.astimezone(ZoneInfo(ctx.company.timezone)), i18n.locale)
         if last else i18n.get("regos-never"),
     )
+    running = running_import(company_id)
+    if running is not None:  # the history import goes on in the background
+        text += "\n\n" + import_progress_text(i18n.locale, running)
     if settings.public_url:
         url = f"{settings.public_url}/regos/webhook/{connection.webhook_secret}"
         text += "\n\n" + i18n.get("regos-webhook-url", url=esc(url))
@@ -104,7 +109,36 @@ async def regos_status(message: Message, state: FSMContext, i18n: I18nContext, s
         [InlineKeyboardButton(text=i18n.get("btn-regos-connect"),
                               callback_data=RegosCb(company=company_id, action=RegosAction.KEY).pack())],
     ]
+    details_text, details_button = await _details_block(session, i18n, company_id)
+    text += "\n\n" + details_text
+    buttons.insert(1, [details_button])
     await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
+
+
+async def _details_block(session: AsyncSession, i18n: I18nContext,
+                         company_id: int) -> tuple[str, InlineKeyboardButton]:
+    """The receipt details backfill: what it is for, what it costs, how far it is; and its on/off button."""
+    status = await details_backfill_status(session, company_id)
+    left = status.estimated_seconds_left
+    text = i18n.get("regos-details", state=i18n.get("regos-details-on" if status.enabled else "regos-details-off"),
+                    share=status.share_percent, without=status.receipts_without_details,
+                    with_details=status.receipts_with_details)
+    if status.enabled and left:
+        text += "\n" + i18n.get("regos-details-left", eta=eta_text(i18n.locale, left))
+    action = RegosAction.DETAILS_OFF if status.enabled else RegosAction.DETAILS_ON
+    button = InlineKeyboardButton(
+        text=i18n.get("btn-regos-details-off" if status.enabled else "btn-regos-details-on"),
+        callback_data=RegosCb(company=company_id, action=action).pack())
+    return text, button
+
+
+async def details_switched(query: CallbackQuery, callback_data: RegosCb, i18n: I18nContext, session: AsyncSession,
+                           ctx: ActiveContext, callback_answer: CallbackAnswer) -> None:
+    enabled = callback_data.action == RegosAction.DETAILS_ON
+    await set_details_backfill(session, ctx.company.id, enabled)
+    text, button = await _details_block(session, i18n, ctx.company.id)
+    callback_answer.text = i18n.get("regos-details-saved-on" if enabled else "regos-details-saved-off")
+    await edit_or_send(query, text, InlineKeyboardMarkup(inline_keyboard=[[button]]), edit=False)
 
 
 async def _ask_key(message: Message, i18n: I18nContext, ctx: ActiveContext, state: FSMContext) -> None:
@@ -152,7 +186,9 @@ async def regos_key_pasted(
                                         gateway_url=settings.regos_gateway_url, secret_box=secret_box, user_id=user.id)
     if outcome.ok or outcome.problem is not RegosProblem.KEY_MALFORMED:
         await KEY_STEP.forget(state)
-    await edit_or_send(progress, _outcome_text(i18n, outcome))
+    # Connected: the owner picks how much history to import (today first, in the background).
+    keyboard = history_keyboard(i18n.locale, ctx.company.id, company_today(ctx)) if outcome.ok else None
+    await edit_or_send(progress, _outcome_text(i18n, outcome), keyboard)
 
 
 async def key_outside_flow(message: Message, i18n: I18nContext) -> None:
@@ -235,34 +271,37 @@ async def employees_listed(query: CallbackQuery, callback_data: EmployeeCb, i18n
 
 
 async def employee_opened(query: CallbackQuery, callback_data: EmployeeCb, i18n: I18nContext,
-                          session: AsyncSession, ctx: ActiveContext) -> None:
+                          session: AsyncSession, ctx: ActiveContext, state: FSMContext) -> None:
     employee = await _employee(session, ctx.company.id, callback_data.employee)
     people = await repo.members_of_company(session, ctx.company.id)
-    rows = [[InlineKeyboardButton(text=m.user.first_name or str(m.user.telegram_id), callback_data=EmployeeCb(
-        company=ctx.company.id, action=EmployeeAction.LINK, employee=employee.id, member=m.id).pack())]
+    flow = await start_flow(state, EmployeeLinkCb)  # an older card, or one after /cancel, changes nothing
+    rows = [[InlineKeyboardButton(text=m.user.first_name or str(m.user.telegram_id), callback_data=EmployeeLinkCb(
+        company=ctx.company.id, flow=flow, action=EmployeeAction.LINK, employee=employee.id, member=m.id).pack())]
         for m in people]
-    rows.append([InlineKeyboardButton(text=i18n.get("btn-employee-unlink"), callback_data=EmployeeCb(
-        company=ctx.company.id, action=EmployeeAction.UNLINK, employee=employee.id).pack())])
+    rows.append([InlineKeyboardButton(text=i18n.get("btn-employee-unlink"), callback_data=EmployeeLinkCb(
+        company=ctx.company.id, flow=flow, action=EmployeeAction.UNLINK, employee=employee.id).pack())])
     await edit_or_send(query, i18n.get("regos-employee-choose-member", name=esc(employee.full_name)),
                        InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-async def employee_linked(query: CallbackQuery, callback_data: EmployeeCb, i18n: I18nContext,
-                          session: AsyncSession, ctx: ActiveContext) -> None:
+async def employee_linked(query: CallbackQuery, callback_data: EmployeeLinkCb, i18n: I18nContext,
+                          session: AsyncSession, ctx: ActiveContext, state: FSMContext) -> None:
     employee = await _employee(session, ctx.company.id, callback_data.employee)
     await employees.link_member(session, company_id=ctx.company.id, employee_id=employee.id,
                                 membership_id=callback_data.member, actor_user_id=ctx.membership.user_id)
     member = await repo.membership_by_id(session, callback_data.member)
     assert member is not None  # link_member checked it is one of the company's
+    await end_flow(state, EmployeeLinkCb)
     await edit_or_send(query, i18n.get("regos-employee-linked", name=esc(employee.full_name),
                                        member=esc(member.user.first_name)))
 
 
-async def employee_unlinked(query: CallbackQuery, callback_data: EmployeeCb, i18n: I18nContext,
-                            session: AsyncSession, ctx: ActiveContext) -> None:
+async def employee_unlinked(query: CallbackQuery, callback_data: EmployeeLinkCb, i18n: I18nContext,
+                            session: AsyncSession, ctx: ActiveContext, state: FSMContext) -> None:
     employee = await _employee(session, ctx.company.id, callback_data.employee)
     await employees.link_member(session, company_id=ctx.company.id, employee_id=employee.id, membership_id=None,
                                 actor_user_id=ctx.membership.user_id)
+    await end_flow(state, EmployeeLinkCb)
     await edit_or_send(query, i18n.get("regos-employee-unlinked", name=esc(employee.full_name)))
 
 
@@ -282,10 +321,13 @@ def get_router() -> Router:
     callbacks = router.callback_query
     callbacks.register(ask_key, RegosCb.filter(F.action == RegosAction.KEY), flags=OWNERS)
     callbacks.register(sync_now, RegosCb.filter(F.action == RegosAction.SYNC), flags=OWNERS)
+    details = {RegosAction.DETAILS_ON, RegosAction.DETAILS_OFF}
+    callbacks.register(details_switched, RegosCb.filter(F.action.in_(details)), flags=OWNERS)
     callbacks.register(branches_listed, RegosCb.filter(F.action == RegosAction.BRANCHES), flags=OWNERS)
     callbacks.register(rename_asked, RegosCb.filter(F.action == RegosAction.RENAME), flags=OWNERS)
     callbacks.register(employees_listed, EmployeeCb.filter(F.action == EmployeeAction.LIST), flags=OWNERS)
     callbacks.register(employee_opened, EmployeeCb.filter(F.action == EmployeeAction.OPEN), flags=OWNERS)
-    callbacks.register(employee_linked, EmployeeCb.filter(F.action == EmployeeAction.LINK), flags=OWNERS)
-    callbacks.register(employee_unlinked, EmployeeCb.filter(F.action == EmployeeAction.UNLINK), flags=OWNERS)
+    callbacks.register(employee_linked, EmployeeLinkCb.filter(F.action == EmployeeAction.LINK), flags=OWNERS)
+    callbacks.register(employee_unlinked, EmployeeLinkCb.filter(F.action == EmployeeAction.UNLINK),
+                       flags=OWNERS)
     return router

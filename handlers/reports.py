@@ -24,12 +24,12 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import all_translations
-from handlers.callbacks import ReportBranchCb, ReportExportCb, ReportPeriodCb
+from handlers.callbacks import ImportDaysCallback, ReportBranchCb, ReportExportCb, ReportPeriodCb
 from handlers.common import esc
 from handlers.kit import Steps, answer_early, edit_or_send
 from services.companies import business_day
 from services.errors import DomainError
-from services.permissions import Capability, visible_branch, visible_branches
+from services.permissions import Capability, can, visible_branch, visible_branches
 from services.reports import (
     MAX_RANGE_DAYS,
     PERIOD_KINDS,
@@ -54,7 +54,6 @@ from services.reports import (
     truncate,
 )
 from services.reports.cache import cached_sales_report, cached_value
-from services.reports.coverage import coverage
 from services.reports.render import scope_text
 from services.reports.sales import SalesReport
 from services.users import ActiveContext
@@ -133,6 +132,28 @@ def _export_keyboard(i18n: I18nContext, company_id: int, period: Period, branch:
     ]])
 
 
+def import_days_button(i18n: I18nContext, ctx: ActiveContext, first: date,
+                       last: date) -> InlineKeyboardButton | None:
+    """"Import the missing days" (handled by the /sync router), for those who may run a sync."""
+    if not can(ctx.membership.role, Capability.SYNC_RUN):
+        return None
+    data = ImportDaysCallback(company=ctx.company.id, first=first.toordinal(), last=last.toordinal())
+    return InlineKeyboardButton(text=i18n.get("report-btn-import-days"), callback_data=data.pack())
+
+
+def _report_keyboard(i18n: I18nContext, ctx: ActiveContext, report: SalesReport,
+                     branch: int) -> InlineKeyboardMarkup | None:
+    """Export buttons under a report with figures; an "import the missing days" button when days are missing."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if not report.totals.is_empty:
+        rows += _export_keyboard(i18n, ctx.company.id, report.period, branch).inline_keyboard
+    missing = sorted({*report.missing, *report.previous_missing})
+    button = import_days_button(i18n, ctx, missing[0], missing[-1]) if missing else None
+    if button is not None:
+        rows.append([button])
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
 def _file_caption(report: SalesReport, i18n: I18nContext) -> str:
     return truncate(i18n.get("report-file-caption", company=esc(report.company_name),
                              period=format_period(report.period, i18n.locale), scope=scope_text(report, i18n.get)))
@@ -158,12 +179,8 @@ async def _deliver_report(bot: Bot, where: MaybeInaccessibleMessageUnion, i18n: 
         return
     async with ChatActionSender.typing(bot=bot, chat_id=chat_id):
         report = await cached_sales_report(session, ctx.company.id, period, branch_ids=scope)
-        warning = await _coverage_warning(i18n, session, ctx, period, report.previous_period)
-        text = render_sales_report(report, i18n.get, i18n.locale)
-        if warning:  # under the title and period lines, above the figures it qualifies
-            head, _, body = text.partition("\n\n")
-            text = f"{head}\n\n{warning}{body}"
-        parts = split_message(text)
+        # Days never imported are named in the text, above the figures they qualify.
+        parts = split_message(render_sales_report(report, i18n.get, i18n.locale))
         window = chart_window(period)
 
         async def _chart() -> tuple[Any, bytes | None]:
@@ -173,29 +190,13 @@ async def _deliver_report(bot: Bot, where: MaybeInaccessibleMessageUnion, i18n: 
             return series, png
 
         series, chart = await cached_value(session, ctx.company.id, window, scope, ("chart", i18n.locale), _chart)
-    keyboard = None if report.totals.is_empty else _export_keyboard(i18n, ctx.company.id, period, branch)
+    keyboard = _report_keyboard(i18n, ctx, report, branch)
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         await edit_or_send(where, part, keyboard if last else None, edit=edit and index == 0)
     if chart is not None:
         await bot.send_photo(chat_id, BufferedInputFile(chart, "sales.png"),
                              caption=chart_caption(series, i18n.get, i18n.locale))
-
-
-async def _coverage_warning(i18n: I18nContext, session: AsyncSession, ctx: ActiveContext, period: Period,
-                            previous: Period | None) -> str:
-    """Lines heading the report when part of its period (or of the comparison period) was never imported."""
-    today = business_day(ctx.company)
-    lines = []
-    for key, span in (("report-missing-days", period), ("report-missing-days-compared", previous)):
-        if span is None:
-            continue
-        found = await coverage(session, ctx.company.id, span, today)
-        if not found.complete:
-            days = ", ".join(format_period(Period(first, last), i18n.locale)
-                             for first, last in found.ranges()[:5])
-            lines.append(i18n.get(key, count=len(found.missing), days=days))
-    return "\n".join(lines) + "\n\n" if lines else ""
 
 
 async def _choose_branch_or_report(bot: Bot, where: MaybeInaccessibleMessageUnion, i18n: I18nContext,

@@ -27,6 +27,16 @@ TIME_STEP = Steps(None, prefix="summary_time")  # the daily summary's time, type
 FOLLOWERS = {"capability": Capability.SUMMARY_FOLLOW}
 COMPANY = {"capability": Capability.SETTINGS_COMPANY}
 SUMMARY_TOGGLES = {SettingsAction.DAILY: "daily", SettingsAction.WEEKLY: "weekly", SettingsAction.MONTHLY: "monthly"}
+# What the card's buttons carry: the value to set, so pressing twice (or an old card) has one effect.
+SUMMARY_SETS = {
+    SettingsAction.DAILY_ON: ("daily", True), SettingsAction.DAILY_OFF: ("daily", False),
+    SettingsAction.WEEKLY_ON: ("weekly", True), SettingsAction.WEEKLY_OFF: ("weekly", False),
+    SettingsAction.MONTHLY_ON: ("monthly", True), SettingsAction.MONTHLY_OFF: ("monthly", False),
+}
+SUMMARY_SWITCH = {"daily": (SettingsAction.DAILY_ON, SettingsAction.DAILY_OFF),
+                  "weekly": (SettingsAction.WEEKLY_ON, SettingsAction.WEEKLY_OFF),
+                  "monthly": (SettingsAction.MONTHLY_ON, SettingsAction.MONTHLY_OFF)}
+MUTE_SETS = {SettingsAction.MUTE_ON: True, SettingsAction.MUTE_OFF: False}
 
 
 class SettingsStates(StatesGroup):
@@ -54,13 +64,16 @@ async def _view(session: AsyncSession, i18n: I18nContext, ctx: ActiveContext) ->
         return InlineKeyboardButton(text=i18n.get(key, **params),
                                     callback_data=SettingsCb(company=company.id, action=action).pack())
 
+    def switch(kind: str, on: bool) -> InlineKeyboardButton:
+        turn_on, turn_off = SUMMARY_SWITCH[kind]
+        return button(f"btn-settings-{kind}", turn_off if on else turn_on, state=_state(i18n, on))
+
     rows = []
     if can(ctx.role, Capability.SETTINGS_COMPANY):
-        rows += [[button("btn-settings-time", SettingsAction.TIME),
-                  button("btn-settings-daily", SettingsAction.DAILY, state=_state(i18n, settings.daily))],
-                 [button("btn-settings-weekly", SettingsAction.WEEKLY, state=_state(i18n, settings.weekly)),
-                  button("btn-settings-monthly", SettingsAction.MONTHLY, state=_state(i18n, settings.monthly))]]
-    rows.append([button("btn-settings-unmute" if muted else "btn-settings-mute", SettingsAction.MUTE),
+        rows += [[button("btn-settings-time", SettingsAction.TIME), switch("daily", settings.daily)],
+                 [switch("weekly", settings.weekly), switch("monthly", settings.monthly)]]
+    rows.append([button("btn-settings-unmute", SettingsAction.MUTE_OFF) if muted
+                 else button("btn-settings-mute", SettingsAction.MUTE_ON),
                  button("btn-settings-branches", SettingsAction.BRANCHES)])
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -108,8 +121,11 @@ async def ask_time(query: CallbackQuery, state: FSMContext, i18n: I18nContext, c
 
 async def toggle_summary(query: CallbackQuery, callback_data: SettingsCb, i18n: I18nContext, session: AsyncSession,
                          ctx: ActiveContext, callback_answer: CallbackAnswer) -> None:
-    kind = SUMMARY_TOGGLES[callback_data.action]
-    turned_on = not getattr(summary_settings(ctx.company), kind)
+    if callback_data.action in SUMMARY_SETS:
+        kind, turned_on = SUMMARY_SETS[callback_data.action]
+    else:  # a card sent before the buttons carried the value
+        kind = SUMMARY_TOGGLES[callback_data.action]
+        turned_on = not getattr(summary_settings(ctx.company), kind)
     update_summary_settings(ctx.company, **{kind: turned_on})
     audit.record(session, "settings.summary", company_id=ctx.company.id, user_id=ctx.membership.user_id,
                  **{kind: turned_on})
@@ -135,10 +151,13 @@ async def settings_time(message: Message, state: FSMContext, i18n: I18nContext, 
 # --- each person's own: mute, branches to follow ------------------------------------------------------------------
 
 
-async def toggle_mute(query: CallbackQuery, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
-                      callback_answer: CallbackAnswer) -> None:
+async def toggle_mute(query: CallbackQuery, callback_data: SettingsCb, i18n: I18nContext, session: AsyncSession,
+                      ctx: ActiveContext, callback_answer: CallbackAnswer) -> None:
     membership = ctx.membership
-    _set_member_setting(membership, summary_muted=not (membership.settings or {}).get("summary_muted"))
+    muted = MUTE_SETS.get(callback_data.action)
+    if muted is None:  # a card sent before the buttons carried the value
+        muted = not (membership.settings or {}).get("summary_muted")
+    _set_member_setting(membership, summary_muted=muted)
     await _show_view(query, session, i18n, ctx, callback_answer)
 
 
@@ -179,8 +198,10 @@ def get_router() -> Router:
                             flags=COMPANY)
     callbacks = router.callback_query
     callbacks.register(ask_time, SettingsCb.filter(F.action == SettingsAction.TIME), flags=COMPANY)
-    callbacks.register(toggle_summary, SettingsCb.filter(F.action.in_(SUMMARY_TOGGLES)), flags=COMPANY)
-    callbacks.register(toggle_mute, SettingsCb.filter(F.action == SettingsAction.MUTE), flags=FOLLOWERS)
+    callbacks.register(toggle_summary, SettingsCb.filter(F.action.in_({*SUMMARY_TOGGLES, *SUMMARY_SETS})),
+                       flags=COMPANY)
+    callbacks.register(toggle_mute, SettingsCb.filter(F.action.in_({SettingsAction.MUTE, *MUTE_SETS})),
+                       flags=FOLLOWERS)
     callbacks.register(branches_shown, SettingsCb.filter(F.action == SettingsAction.BRANCHES), flags=FOLLOWERS)
     callbacks.register(branch_toggled, SettingsCb.filter(F.action == SettingsAction.BRANCH), flags=FOLLOWERS)
     callbacks.register(all_branches, SettingsCb.filter(F.action == SettingsAction.ALL_BRANCHES), flags=FOLLOWERS)

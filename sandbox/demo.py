@@ -23,7 +23,7 @@ from sandbox.telegram.client import SandboxClient
 from sandbox.telegram.server import TelegramEmulator
 from services.crypto import SecretBox
 from services.sync.connection import connect_company, get_connection
-from services.sync.engine import sync_company
+from services.sync.imports import ImportResult, claim_import, import_days, import_order
 
 log = logging.getLogger("smartsavdo.demo")
 DEMO_REGOS_KEY = "d3m0" * 8
@@ -46,7 +46,7 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
     # The fake reveals sales only up to its clock, so today fills up as the day goes; the period runs into
     # tomorrow so that a demo left running past midnight keeps selling.
     fake_regos = FakeRegos(seed=seed, start_date=today - timedelta(days=DEMO_DAYS - 1), days=DEMO_DAYS + 1,
-                           receipts_per_day=DEMO_RECEIPTS_PER_DAY, keys=[DEMO_REGOS_KEY], rate_limit=False)
+                           receipts_per_day=DEMO_RECEIPTS_PER_DAY, keys=[DEMO_REGOS_KEY], rate_limit=True)
     await fake_regos.start(host)
     fake_eskiz = FakeEskiz()  # SMS (payslips, invites) go to a local Eskiz; see its /_fake/ controls
     await fake_eskiz.start(host)
@@ -76,18 +76,22 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
                                         gateway_url=fake_regos.gateway_url, secret_box=secret_box)
         connection = await get_connection(session, seeded.company_id)
         assert outcome.ok and connection is not None
-        # The local fake needs no pacing; a real REGOS key keeps the default 2 requests/s.
-        connection.settings = {**connection.settings, "rate_per_second": 500, "burst": 500}
         fake_regos.webhook_url = f"http://{host}:{http_port}/regos/webhook/{connection.webhook_secret}"
         await session.commit()
-    backfill = running.app.spawn(_backfill(running, seeded.company_id, today, secret_box), name="demo-backfill")
+    # Like the real REGOS, the fake allows 2 requests/s (burst 50): today is imported first, so figures are
+    # there at once, and the older days follow in the background.
+    first_day = await _import(running, seeded.company_id, [today], secret_box)
+    print(f"  demo: today imported in {first_day.duration_seconds:.1f} s ({first_day.receipts} receipts).", flush=True)
+    history = import_order([today - timedelta(days=offset) for offset in range(1, BACKFILL_DAYS)], today)
+    backfill = running.app.spawn(_backfill(running, seeded.company_id, history, secret_box), name="demo-backfill")
     print(f"\nSmart Savdo demo is running (seed {seed}, database {database}).")
     print(f"  Open {base}/ in a browser and pick a persona:")
     for persona, telegram_id in personas:
         print(f"    {persona.first_name:<8} {persona.role.value:<8} "
               f"(user id {telegram_id}, language {persona.language})")
     print(f"  Company id {seeded.company_id}, connected to a fake REGOS at {fake_regos.gateway_url}")
-    print(f"  (key {DEMO_REGOS_KEY}); the last {BACKFILL_DAYS} days of sales are being imported now.")
+    print(f"  (key {DEMO_REGOS_KEY}, limit 2 requests/s like the real REGOS); the {BACKFILL_DAYS - 1} days before today"
+          " are being imported now, newest first.")
     print("  Press Ctrl-C to stop.\n", flush=True)
 
     stop = stop_on_signals(stop)
@@ -107,14 +111,18 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
         await emulator.stop()
 
 
-async def _backfill(running: RunningBot, company_id: int, today: date, secret_box: SecretBox) -> None:
-    """Imports recent days so that reports and summaries have figures from the first minute."""
+async def _import(running: RunningBot, company_id: int, days: list[date], secret_box: SecretBox) -> ImportResult:
     app = running.app
-    result = await sync_company(app.session_factory, company_id, date_from=today - timedelta(days=BACKFILL_DAYS - 1),
-                                date_to=today, trigger="cli", secret_box=secret_box,
-                                archive_dir=app.settings.regos_archive_dir)
-    print(f"  demo backfill: {len(result.days)} days, {result.inserted} receipts imported "
-          f"({'reconciled' if result.reconciled else 'see /sync'}).", flush=True)
+    return await import_days(app.session_factory, claim_import(company_id), days, secret_box=secret_box,
+                             archive_dir=app.settings.regos_archive_dir, trigger="cli")
+
+
+async def _backfill(running: RunningBot, company_id: int, days: list[date], secret_box: SecretBox) -> None:
+    """Imports the recent past so that reports and summaries have a history (newest day first)."""
+    result = await _import(running, company_id, days, secret_box)
+    state = "complete" if result.complete else "stopped, see /sync"
+    print(f"  demo backfill: {len(result.done)} of {result.days_total} days, {result.receipts} receipts in "
+          f"{result.duration_seconds:.0f} s ({state}).", flush=True)
 
 
 def _free_port(host: str) -> int:

@@ -25,7 +25,7 @@ from db.approvals import ApprovalRequest
 from db.base import utcnow
 from db.finance import CashMovement, CashRegister, MovementKind, MovementStatus
 from db.models import Branch, Company, Membership, Role, User
-from db.regos_data import DailySales, PaymentType, Receipt, ReceiptPayment
+from db.regos_data import DailySales, DayPaymentSales, DayReportCounts, PaymentType, Receipt, ReceiptPayment
 from services import approvals, audit, outbox
 from services.approvals import Card, Fact, Label, PolicyDefaults
 from services.errors import NotFound, ValidationFailed
@@ -275,6 +275,18 @@ async def regos_cash_sales(session: AsyncSession, company_id: int, day: date) ->
     payments left out, as the sales report counts them)."""
     cash_types = select(PaymentType.regos_id).where(PaymentType.company_id == company_id,
                                                     PaymentType.is_cash.is_(True))
+    # A day synced with REGOS's own aggregates (issue 9: receipt payments are not read by default) takes its cash
+    # from RetailReport/Payments per branch; older days from the receipts' payments.
+    if (await session.execute(select(DayReportCounts.id).where(
+            DayReportCounts.company_id == company_id, DayReportCounts.business_day == day).limit(1))).first():
+        net = type_coerce(func.sum(DayPaymentSales.sale_amount - DayPaymentSales.return_amount), _MONEY)
+        totals = await session.execute(
+            select(DayPaymentSales.branch_id, net)
+            .where(DayPaymentSales.company_id == company_id, DayPaymentSales.business_day == day,
+                   DayPaymentSales.branch_id.is_not(None), DayPaymentSales.payment_type_regos_id.in_(cash_types))
+            .group_by(DayPaymentSales.branch_id))
+        return {branch_id: Decimal(amount or 0).quantize(Decimal("0.01"))
+                for branch_id, amount in totals if branch_id is not None}
     rows = await session.execute(
         select(Receipt.branch_id, Receipt.is_return, type_coerce(func.sum(ReceiptPayment.value), _MONEY))
         .join(Receipt, Receipt.id == ReceiptPayment.receipt_id)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Employee, Membership
 from db.regos_data import Receipt
 from services.permissions import Capability, require
+from services.reports.coverage import coverage
 from services.reports.periods import Period
 
 CLOSED = "Closed"  # the receipt status services.reports.sales counts
@@ -35,6 +36,12 @@ class OwnSales:
     seller: str  # the name REGOS knows them by
     today: OwnFigures
     month: OwnFigures
+    month_missing: tuple[date, ...] = ()  # days of the month never imported (today included when it is)
+    day: date | None = None  # the business day "today" is
+
+    @property
+    def today_missing(self) -> bool:
+        return bool(self.month_missing) and self.month_missing[-1] == self.day
 
 
 async def linked_employee(session: AsyncSession, membership: Membership) -> Employee | None:
@@ -66,8 +73,11 @@ async def own_sales(session: AsyncSession, membership: Membership, today: date) 
     if employee is None or employee.regos_user_id is None:
         return None
     company, seller = membership.company_id, employee.regos_user_id
+    month = Period(today.replace(day=1), today)
     return OwnSales(
         seller=employee.full_name,
         today=await _figures(session, company, seller, Period(today, today)),
-        month=await _figures(session, company, seller, Period(today.replace(day=1), today)),
+        month=await _figures(session, company, seller, month),
+        month_missing=(await coverage(session, company, month, today)).missing,
+        day=today,
     )

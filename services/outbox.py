@@ -9,6 +9,11 @@ Queueing (features)::
     await outbox.notify_roles(session, company.id, [Role.OWNER], "sync-alert-down", kind="sync.alert",
                               dedupe_key=f"sync-down:{company.id}:{period}", company=name, since=since)
 
+A document (a payslip PDF...) goes with ``document=OutboxDocument(name, data)``: the row's text is its caption and
+the sender uses sendDocument; a text longer than a caption (1024) goes first as its own message(s) and the document
+follows with no caption. Retries, leases and dedupe are the same as for text; the bytes are dropped once the row
+is final.
+
 `reply_markup` is plain JSON (the Bot API's own shape), so services need no aiogram; `edit=MessageRef(...)` edits
 a card already shown instead of sending a new one (`message_id_of(dedupe_key)` finds a message sent earlier). A
 `dedupe_key` makes a second enqueue of the same thing a no-op. A long text is split at line boundaries, one row a
@@ -58,6 +63,24 @@ class MessageRef:
     message_id: int
 
 
+CAPTION_LIMIT = 1024  # Telegram's caption limit (counted on the text as queued, which is never shorter)
+DOCUMENT_LIMIT = 20 * 1024 * 1024  # what this outbox accepts to keep in a row (Telegram takes up to 50 MB)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxDocument:
+    """A file to send with a message: its name as the person sees it and its bytes."""
+
+    name: str
+    data: bytes
+
+    def __post_init__(self) -> None:
+        if not self.name.strip() or len(self.name) > 255 or "/" in self.name or "\\" in self.name:
+            raise ValueError("a document needs a plain file name of at most 255 characters")
+        if not self.data or len(self.data) > DOCUMENT_LIMIT:
+            raise ValueError("a document needs 1 byte to 20 MB of data")
+
+
 # --- queueing -------------------------------------------------------------------------------------------------------
 
 
@@ -68,15 +91,25 @@ def _insert_for(session: AsyncSession) -> Any:
 async def enqueue(
     session: AsyncSession, *, chat_id: int, text: str, kind: str, company_id: int | None = None,
     reply_markup: Mapping[str, Any] | None = None, dedupe_key: str | None = None, edit: MessageRef | None = None,
-    ref_id: int | None = None,
+    ref_id: int | None = None, document: OutboxDocument | None = None,
 ) -> list[int]:
     """Queues a message in the caller's transaction; nothing leaves before it commits. Returns the new rows' ids
-    (several for a long text; none when `dedupe_key` was queued before)."""
-    if not text.strip():
+    (several for a long text; none when `dedupe_key` was queued before). With `document`, `text` is its caption
+    (it may be empty); a text too long for a caption is sent before the document."""
+    if not text.strip() and document is None:
         raise ValueError("an outbox message needs text")
-    parts = split_message(text)
+    parts = split_message(text) if text.strip() else []
+    if document is not None and edit is not None:
+        raise ValueError("a document is sent, never edited in")
     if edit is not None and (edit.chat_id != chat_id or len(parts) > 1):
         raise ValueError("an edit replaces one message in the same chat")
+    caption_index = -1  # which part carries the document
+    if document is not None:
+        if parts and len(parts[-1]) <= CAPTION_LIMIT:
+            caption_index = len(parts) - 1
+        else:
+            parts.append("")
+            caption_index = len(parts) - 1
     if dedupe_key is not None and await session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key).limit(1)) is not None:
         return []
@@ -86,6 +119,8 @@ async def enqueue(
             company_id=company_id, chat_id=chat_id, kind=kind, ref_id=ref_id, text=part, part=index,
             reply_markup=dict(reply_markup) if reply_markup is not None and index == len(parts) - 1 else None,
             edit_message_id=edit.message_id if edit is not None else None, dedupe_key=dedupe_key,
+            document=document.data if document is not None and index == caption_index else None,
+            document_name=document.name if document is not None and index == caption_index else None,
         )
         if dedupe_key is not None:  # a concurrent enqueue of the same key: the first one stands
             statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key", "part"])
@@ -231,6 +266,7 @@ async def record_outcome(session_factory: async_sessionmaker[AsyncSession], row_
         else:
             row.status = OutboxStatus.FAILED
         if row.status in FINAL_STATUSES:
+            row.document = None  # the file was handed over (or never will be): keep no copy
             await _run_hook(session, row)
         status = row.status
         await session.commit()
@@ -281,11 +317,13 @@ async def prune(session_factory: async_sessionmaker[AsyncSession], *, older_than
 
 
 __all__ = [
+    "CAPTION_LIMIT",
     "DEFAULT_LEASE",
     "ENQUEUED_FLAG",
     "MAX_ATTEMPTS",
     "Delivery",
     "MessageRef",
+    "OutboxDocument",
     "OutcomeHook",
     "backoff",
     "claim_due",

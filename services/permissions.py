@@ -41,9 +41,12 @@ class Capability(StrEnum):
     PAYROLL_PREPARE = "payroll.prepare"
     PAYROLL_APPROVE = "payroll.approve"
     TAX_PREPARE = "tax.prepare"
+    TAX_APPROVE = "tax.approve"  # approve a tax report as ready to file
     INVOICE_SUBMIT = "invoice.submit"
     INVOICE_REVIEW = "invoice.review"
+    PURCHASES_READ = "purchases.read"  # /invoices: the company's purchases (a sender sees their own)
     AI_ASK = "ai.ask"
+    AI_LOG = "ai.log"  # /ailog: the assistant's questions, answers and feedback
     OWN_SALES_READ = "sales.own"  # /mysales: the receipts of the REGOS seller linked to the member
 
 
@@ -69,9 +72,12 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.PAYROLL_PREPARE: frozenset({_OWNER, _ACCOUNTANT}),
     Capability.PAYROLL_APPROVE: frozenset({_OWNER}),
     Capability.TAX_PREPARE: frozenset({_OWNER, _ACCOUNTANT}),
+    Capability.TAX_APPROVE: frozenset({_OWNER}),
     Capability.INVOICE_SUBMIT: frozenset({_OWNER, _MANAGER, _ACCOUNTANT, Role.WAREHOUSE}),
     Capability.INVOICE_REVIEW: frozenset({_OWNER, _ACCOUNTANT}),
+    Capability.PURCHASES_READ: frozenset({_OWNER, _MANAGER, _ACCOUNTANT}),
     Capability.AI_ASK: frozenset({_OWNER, _MANAGER, _ACCOUNTANT}),
+    Capability.AI_LOG: frozenset({_OWNER}),
     Capability.OWN_SALES_READ: frozenset(ALL_ROLES),
 }
 

@@ -12,16 +12,25 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from db.finance import CashMovement
 from db.models import Branch, Company, Membership, SummaryDelivery, User
 from db.regos_data import Item, StockLevel
+from services.cash import CashSummary, cash_summary
 from services.locale import format_date, format_money, format_number
 from services.permissions import Capability, branch_scope, roles_with
 from services.reports.periods import Period, PeriodKind, month_end
-from services.reports.render import Translate, esc, format_change, format_period, render_sales_report
+from services.reports.render import (
+    Translate,
+    esc,
+    expense_lines,
+    format_change,
+    format_period,
+    render_sales_report,
+)
 from services.reports.sales import SalesReport, Totals, change_percent, sales_report
 
 DEFAULT_SUMMARY_TIME = time(21, 0)
@@ -130,7 +139,7 @@ class Alert:
 class BranchShift:
     """One branch's day as REGOS's shift report shows it: sales, returns, net, by payment type."""
 
-    name: str
+    name: str | None  # None: receipts not matched to a branch (shown, so that the rows add up to the total)
     totals: Totals
     previous_net: Decimal | None
     payments: list[tuple[str, Decimal]]
@@ -144,6 +153,8 @@ class DailySummary:
     low_stock: list[LowStock]
     alerts: list[Alert]
     branches: list[BranchShift] = field(default_factory=list)
+    same_weekday_missing: bool = False  # the same weekday last week was never imported: no change against it
+    cash: CashSummary | None = None  # what the registers hold now, when the company keeps cash in the bot
 
     def figures(self) -> dict[str, str | int]:
         """What the reader was told, to notice later changes (a late return) and correct them."""
@@ -178,12 +189,15 @@ async def build_daily_summary(
     report = await sales_report(session, company_id, Period(day, day, PeriodKind.CUSTOM), branch_ids=scope,
                                 top_products=5, top_sellers=3)
     week_ago = day - timedelta(days=7)
-    same_weekday = (await sales_report(session, company_id, Period(week_ago, week_ago), branch_ids=scope,
-                                       compare=False, top_products=0, top_sellers=0)).totals
+    week_ago_report = await sales_report(session, company_id, Period(week_ago, week_ago), branch_ids=scope,
+                                         compare=False, top_products=0, top_sellers=0, with_expenses=False)
+    same_weekday = week_ago_report.totals
     usual = (await sales_report(session, company_id, Period(day - timedelta(days=28), day - timedelta(days=1)),
-                                branch_ids=scope, compare=False, top_products=0, top_sellers=0)).totals
+                                branch_ids=scope, compare=False, top_products=0, top_sellers=0,
+                                with_expenses=False)).totals
     alerts: list[Alert] = []
-    drop = change_percent(report.totals.net_sales, same_weekday.net_sales)
+    drop = (change_percent(report.totals.net_sales, same_weekday.net_sales)
+            if not (week_ago_report.missing or report.missing) else None)
     if drop is not None and drop < DROP_ALERT:
         alerts.append(Alert("summary-alert-drop", {"percent": abs(drop)}))
     gross = report.totals.retail_gross
@@ -196,38 +210,70 @@ async def build_daily_summary(
     shifts = []
     if len(report.branches) > 1:  # one branch is the total already
         for row in report.branches:
-            if row.branch_id is None:
-                continue
-            own = await sales_report(session, company_id, Period(day, day), branch_ids=[row.branch_id],
-                                     compare=False, top_products=0, top_sellers=0)
+            payments: list[tuple[str, Decimal]] = []
+            if row.branch_id is not None:
+                own = await sales_report(session, company_id, Period(day, day), branch_ids=[row.branch_id],
+                                         compare=False, top_products=0, top_sellers=0, with_expenses=False)
+                payments = [(p.name or f"#{p.regos_id}", p.net) for p in own.payments]
             shifts.append(BranchShift(
-                name=row.name or f"#{row.branch_id}", totals=row.totals,
-                previous_net=row.previous.net_sales if row.previous else None,
-                payments=[(p.name or f"#{p.regos_id}", p.net) for p in own.payments],
+                name=(row.name or f"#{row.branch_id}") if row.branch_id is not None else None, totals=row.totals,
+                previous_net=row.previous.net_sales if row.previous else None, payments=payments,
             ))
     return DailySummary(day=day, report=report, same_weekday=same_weekday,
                         low_stock=await _low_stock(session, company_id, branch_ids), alerts=alerts,
-                        branches=shifts)
+                        branches=shifts, same_weekday_missing=bool(week_ago_report.missing),
+                        cash=await _cash(session, company_id, branch_ids))
+
+
+async def _cash(session: AsyncSession, company_id: int, branch_ids: frozenset[int] | None) -> CashSummary | None:
+    """The cash line, once the company records cash in the bot (a register nobody uses holds no known figure)."""
+    if not await session.scalar(select(exists().where(CashMovement.company_id == company_id))):
+        return None
+    return await cash_summary(session, company_id, branch_ids)
+
+
+def _net_line(summary: DailySummary, translate: Translate, locale: str) -> str:
+    """Net sales with the changes that can be computed honestly; a day not imported is named instead."""
+    report, totals = summary.report, summary.report.totals
+    parts = [translate("summary-net", amount=format_money(totals.net_sales, locale))]
+    if report.missing:  # the day itself is incomplete: no change means anything
+        return parts[0]
+    yesterday = summary.day - timedelta(days=1)
+    if report.previous is not None and report.comparable:
+        change = format_change(change_percent(totals.net_sales, report.previous.net_sales), locale)
+        if change:
+            parts.append(translate("summary-change-yesterday", change=change))
+    elif report.previous_missing:
+        parts.append(translate("summary-change-missing", day=format_date(yesterday, locale)))
+    week_ago = summary.day - timedelta(days=7)
+    if summary.same_weekday_missing:
+        parts.append(translate("summary-change-missing", day=format_date(week_ago, locale)))
+    else:
+        change = format_change(change_percent(totals.net_sales, summary.same_weekday.net_sales), locale)
+        if change:
+            parts.append(translate("summary-change-weekday", change=change, day=format_date(week_ago, locale)))
+    return " · ".join(parts)
 
 
 def render_daily_summary(summary: DailySummary, translate: Translate, locale: str) -> str:
     report, totals = summary.report, summary.report.totals
-    weekday = format_date(summary.day - timedelta(days=7), locale)
     lines = [
         translate("summary-daily-title", company=esc(report.company_name)),
         translate("summary-business-day", day=format_date(summary.day, locale), timezone=esc(report.timezone)),
         "",
     ]
+    if report.missing:
+        lines += [translate("summary-day-missing", day=format_date(summary.day, locale)), ""]
+    cash = ([translate("cash-summary-line", balance=format_money(summary.cash.total, locale))]
+            if summary.cash is not None else [])
     if totals.is_empty:
-        lines.append(translate("summary-no-sales"))
-        return "\n".join(lines)
-    previous = report.previous
+        if not report.missing:
+            lines.append(translate("summary-no-sales"))
+        lines += expense_lines(report, translate, locale)
+        lines += ["", *cash] if cash else []
+        return "\n".join(lines).strip("\n")
     lines += [
-        translate("summary-net", amount=format_money(totals.net_sales, locale),
-                  vs_yesterday=format_change(change_percent(totals.net_sales,
-                                                            previous.net_sales if previous else None), locale),
-                  vs_week=format_change(change_percent(totals.net_sales, summary.same_weekday.net_sales), locale),
-                  weekday=weekday).rstrip(),
+        _net_line(summary, translate, locale),
         translate("summary-sales-returns", sales=format_money(totals.retail_gross, locale),
                   receipts=format_number(totals.receipts, locale),
                   returns=format_money(totals.retail_returns, locale),
@@ -244,7 +290,8 @@ def render_daily_summary(summary: DailySummary, translate: Translate, locale: st
         lines += ["", translate("summary-section-branches")]
         for branch in summary.branches:
             change = format_change(change_percent(branch.totals.net_sales, branch.previous_net), locale)
-            lines.append(translate("summary-branch-row", name=esc(branch.name),
+            name = esc(branch.name) if branch.name is not None else translate("report-branch-unassigned")
+            lines.append(translate("summary-branch-row", name=name,
                                    amount=format_money(branch.totals.net_sales, locale),
                                    receipts=format_number(branch.totals.receipts, locale), change=change).rstrip())
             lines.append("   " + translate("summary-branch-shift",
@@ -263,6 +310,9 @@ def render_daily_summary(summary: DailySummary, translate: Translate, locale: st
         lines += [translate("summary-ranked-row", rank=rank, name=esc(s.name or f"#{s.regos_user_id}"),
                             amount=format_money(s.net, locale))
                   for rank, s in enumerate(report.sellers[:3], start=1)]
+    lines += expense_lines(report, translate, locale)
+    if cash:
+        lines += ["", *cash]
     if summary.low_stock:
         lines += ["", translate("summary-section-low-stock")]
         lines += [translate("summary-low-stock-row", name=esc(row.item), branch=esc(row.branch or "—"),
@@ -305,6 +355,7 @@ async def build_period_summary(session: AsyncSession, company_id: int, period: P
 
 
 def render_period_summary(kind: str, report: SalesReport, translate: Translate, locale: str) -> str:
+    """The weekly or monthly summary: the sales report of the period, with its missing days and expenses."""
     title = translate(f"summary-{kind}-title", period=format_period(report.period, locale))
     return title + "\n\n" + render_sales_report(report, translate, locale)
 

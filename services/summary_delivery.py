@@ -22,8 +22,10 @@ from db.models import Company, Role, SummaryDelivery, User
 from db.outbox import OutboxMessage, OutboxStatus
 from services import outbox
 from services.locale import DEFAULT_LOCALE
+from services.permissions import Capability, can
 from services.reports.periods import Period
 from services.reports.render import esc
+from services.reports.sales import SalesReport
 from services.summaries import (
     CORRECTION_DAYS,
     Recipient,
@@ -108,15 +110,34 @@ def period_due(kind: str, company: Company, local_now: datetime) -> str | None:
 # --- queueing ------------------------------------------------------------------------------------------------------
 
 
+IMPORT_DAYS_PREFIX = "imd"
+
+
+def import_days_data(company_id: int, first: date, last: date) -> str:
+    """As `handlers.callbacks.ImportDaysCallback(company=…, first=…, last=…).pack()` packs it (dates as ordinals)."""
+    return f"{IMPORT_DAYS_PREFIX}:{company_id}:{first.toordinal()}:{last.toordinal()}"
+
+
+def _import_markup(person: Recipient, report: SalesReport) -> dict[str, Any] | None:
+    """"Import the missing days" under a summary that names days never imported, for those who may sync."""
+    missing = sorted({*report.missing, *report.previous_missing})
+    if not missing or not can(person.membership.role, Capability.SYNC_RUN):
+        return None
+    text = translate(_locale(person), "report-btn-import-days")
+    data = import_days_data(report.company_id, missing[0], missing[-1])
+    return {"inline_keyboard": [[{"text": text, "callback_data": data}]]}
+
+
 async def _queue(session: AsyncSession, company_id: int, person: Recipient, kind: str, period: str, text: str,
-                 figures: dict[str, Any]) -> bool:
+                 figures: dict[str, Any], reply_markup: dict[str, Any] | None = None) -> bool:
     if await delivery(session, company_id, person.user.id, kind, period) is not None:
         return False  # already sent (or queued) to this person
     row = SummaryDelivery(company_id=company_id, user_id=person.user.id, kind=kind, period=period, figures=figures)
     session.add(row)
     await session.flush()
     await outbox.enqueue(session, chat_id=person.user.telegram_id, text=text, kind=f"summary.{kind}",
-                         company_id=company_id, ref_id=row.id, dedupe_key=f"summary:{row.id}")
+                         company_id=company_id, ref_id=row.id, dedupe_key=f"summary:{row.id}",
+                         reply_markup=reply_markup)
     return True
 
 
@@ -129,7 +150,8 @@ async def queue_daily(session: AsyncSession, company_id: int, day: date) -> int:
             built[person.branch_ids] = await build_daily_summary(session, company_id, day, person.branch_ids)
         summary = built[person.branch_ids]
         text = render_daily_summary(summary, _translator(_locale(person)), _locale(person))
-        queued += await _queue(session, company_id, person, "daily", day.isoformat(), text, summary.figures())
+        queued += await _queue(session, company_id, person, "daily", day.isoformat(), text, summary.figures(),
+                               _import_markup(person, summary.report))
     return queued
 
 
@@ -143,7 +165,8 @@ async def queue_period(session: AsyncSession, company_id: int, kind: str, period
     for person in await summary_recipients(session, company_id):
         report = await build_period_summary(session, company_id, span, person.branch_ids)
         text = render_period_summary(kind, report, _translator(_locale(person)), _locale(person))
-        queued += await _queue(session, company_id, person, kind, key, text, report_figures(report))
+        queued += await _queue(session, company_id, person, kind, key, text, report_figures(report),
+                               _import_markup(person, report))
     return queued
 
 

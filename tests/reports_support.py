@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.models import Branch, Employee
 from db.regos_data import Item, PaymentType, Receipt, ReceiptLine, ReceiptPayment, WholesaleDoc
 from sandbox.regos import DayTotals, FakeRegos, RegosDataGenerator
+from services.reports.coverage import mark_days_imported
 from services.sync import SyncOptions, sync_company
 from tests.sync_support import connect, fast_client
 
@@ -31,7 +32,7 @@ class SeededCompany:
 async def copy_generated(session: AsyncSession, company_id: int, generator: RegosDataGenerator,
                          first: date | None = None, last: date | None = None) -> SeededCompany:
     """The generator's records for `first..last` written as a sync would: reference data, receipts with lines
-    and payments, wholesale documents."""
+    and payments, wholesale documents, and each day marked imported for every branch."""
     branch_by_stock: dict[int, int] = {}
     for stock in generator.stocks:
         branch = Branch(company_id=company_id, name=stock.name, regos_stock_id=stock.id)
@@ -81,6 +82,7 @@ async def copy_generated(session: AsyncSession, company_id: int, generator: Rego
             performed=doc.performed, deleted=doc.deleted_mark, last_update=doc.last_update,
         ) for doc in [*data.wholesales, *data.wholesale_returns])
         await session.flush()
+        await mark_days_imported(session, company_id, branch_by_stock.values(), day)
         day += timedelta(days=1)
     return SeededCompany(company_id, branch_by_stock)
 

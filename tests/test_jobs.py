@@ -52,7 +52,8 @@ def test_every_feature_registers_its_jobs_and_the_scheduler_knows_none() -> None
     assert [task.name for task in jobs.tasks] == [
         "regos_event_replay", "regos_sync_hourly", "regos_sync_nightly", "summary_daily", "summary_weekly",
         "summary_monthly", "summary_corrections", "approval_reminders", "approval_escalations", "cash_limit_alerts",
-        "cash_regos_posting"]  # per company in this order: replay, sync, then summaries, approvals and cash
+        "cash_regos_posting", "regos_details_backfill", "tax_reminders",
+    ]  # per company in this order: replay, sync, then summaries, approvals and cash
     assert [job.name for job in jobs.intervals] == ["outbox_sweep", "outbox_prune", "sms_send", "sms_poll"]
     source = ast.parse((Path(__file__).parents[1] / "bot" / "scheduler.py").read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(source) if isinstance(node, ast.ImportFrom)}

@@ -144,3 +144,45 @@ async def test_a_dead_senders_rows(session_factory: async_sessionmaker[AsyncSess
     async with session_factory() as session:  # finished rows are pruned after the retention
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
     assert await outbox.prune(session_factory, now=utcnow() + outbox.RETENTION + timedelta(days=1)) == 1
+
+
+async def test_a_document_rides_on_the_last_part_or_follows_a_long_text(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    pdf = outbox.OutboxDocument("payslip_2026-11_Karimova.pdf", b"%PDF-1.4 payslip")
+    async with session_factory() as session:
+        assert len(await outbox.enqueue(session, chat_id=CHAT, text="Payslip — caption", kind="test",
+                                        document=pdf, dedupe_key="doc:1")) == 1
+        assert await outbox.enqueue(session, chat_id=CHAT, text="again", kind="test", document=pdf,
+                                    dedupe_key="doc:1") == []
+        long_text = "\n".join("line " + "x" * 100 for _ in range(12))  # over a caption, under a message
+        assert len(await outbox.enqueue(session, chat_id=CHAT, text=long_text, kind="test", document=pdf)) == 2
+        assert len(await outbox.enqueue(session, chat_id=CHAT, text="", kind="test", document=pdf)) == 1
+        with pytest.raises(ValueError):
+            await outbox.enqueue(session, chat_id=CHAT, text="x", kind="test", document=pdf,
+                                 edit=MessageRef(CHAT, 1))
+        await session.commit()
+    first, text_part, document_part, bare = await rows(session_factory)
+    assert (first.text, first.document_name, first.document) == ("Payslip — caption", pdf.name, pdf.data)
+    assert (text_part.document_name, text_part.part, text_part.text) == (None, 0, long_text)
+    assert (document_part.part, document_part.text, document_part.document) == (1, "", pdf.data)
+    assert (bare.text, bare.document_name) == ("", pdf.name)
+    for name, data in (("", b"x"), ("a/b.pdf", b"x"), ("ok.pdf", b"")):
+        with pytest.raises(ValueError):
+            outbox.OutboxDocument(name, data)
+
+    # once final, the bytes are not kept; a retryable failure keeps them for the next attempt
+    [claimed] = await outbox.claim_due(session_factory, owner="s1", limit=1)
+    assert claimed.document == pdf.data
+    assert await outbox.record_outcome(session_factory, claimed.id, Delivery("failed", retryable=True),
+                                       owner="s1") == "pending"
+    async with session_factory() as session:
+        await session.execute(update(OutboxMessage).where(OutboxMessage.id == claimed.id)
+                              .values(next_attempt_at=utcnow()))
+        await session.commit()
+    [again] = await outbox.claim_due(session_factory, owner="s1", limit=1)
+    assert again.id == claimed.id and again.document == pdf.data and again.attempts == 2
+    assert await outbox.record_outcome(session_factory, again.id, Delivery("sent", message_id=9), owner="s1") == "sent"
+    async with session_factory() as session:
+        row = await session.get(OutboxMessage, claimed.id)
+        assert row is not None and row.document is None and row.document_name == pdf.name

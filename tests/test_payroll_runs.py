@@ -209,7 +209,7 @@ async def test_no_regos_user_no_branch_and_the_relief(session: AsyncSession) -> 
     lines = {line.name: line for line in await payroll.run_lines(session, run.id)}
     assert [w["code"] for w in lines["Young seller"].warnings][:1] == ["no_regos_user"]
     assert (lines["Young seller"].social_tax_rate, lines["Young seller"].social_tax) == (D("0.01"), D(40_000))
-    assert "no_branch" in [w["code"] for w in lines["Unmapped"].warnings]
+    assert "no_regos_user_wholesale" in [w["code"] for w in lines["Unmapped"].warnings]
     assert lines["Unmapped"].social_tax == D(480_000)
 
 

@@ -29,13 +29,14 @@ from services.users import TelegramIdentity, get_or_create_user
 # The README's "Commands by role", as the table must keep it.
 README_COMMANDS = {
     Role.OWNER: {"today", "sales", "mysales", "invite", "members", "company", "regos", "sync", "settings",
-                 "payroll", "payslips", "expense", "expenses", "approvals", "cash"},
+                 "payroll", "payslips", "expense", "expenses", "approvals", "cash", "tax", "invoices", "ask",
+                 "forecast", "advice", "ailog"},
     Role.MANAGER: {"today", "sales", "mysales", "invite", "members", "company", "sync", "settings", "payslips",
-                   "expense", "expenses", "approvals", "cash"},
+                   "expense", "expenses", "approvals", "cash", "invoices", "ask", "forecast", "advice"},
     Role.ACCOUNTANT: {"today", "sales", "mysales", "company", "settings", "payroll", "payslips", "expense",
-                      "expenses", "cash"},
+                      "expenses", "cash", "tax", "invoices", "ask", "forecast", "advice"},
     Role.CASHIER: {"company", "mysales", "payslips", "expense", "expenses", "cash"},
-    Role.WAREHOUSE: {"company", "mysales", "payslips"},
+    Role.WAREHOUSE: {"company", "mysales", "payslips", "invoices"},
     Role.AGENT: {"company", "mysales", "payslips"},
     Role.STAFF: {"company", "mysales", "payslips"},
 }

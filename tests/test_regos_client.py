@@ -337,7 +337,7 @@ async def test_server_rate_limit_drains_the_client_bucket() -> None:
     script = Script(regos_error(8213), ok([]))
     async with make_client(script, vt, rate_limit=RateLimit(rate_per_second=2, burst=40)) as client:
         await client.call("Stock/Get")
-        assert client.bucket is not None
+        assert isinstance(client.bucket, TokenBucket)
         assert client.bucket.available < 2
 
 

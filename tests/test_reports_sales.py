@@ -16,8 +16,9 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.i18n import translate
+from db.base import utcnow
 from db.models import Branch
-from db.regos_data import Item, RegosConnection
+from db.regos_data import Item, RegosConnection, SyncRun, SyncRunStatus
 from sandbox.regos import FakeRegos, RegosDataGenerator
 from services.locale import format_money
 from services.reports import (
@@ -164,7 +165,13 @@ async def test_branch_scope_other_companies_and_empty_companies(
         empty = await sales_report(session, other.id, LAST_WEEK)
         assert empty.totals.is_empty and len(empty.days) == 7
         text = render_sales_report(empty, partial(translate, "en"), "en")
-        assert "No sales in this period" in text
+        # never synced: the week is missing, not "no sales" (issue 11)
+        assert "7 days of this period are not imported yet" in text and "No sales" not in text
+        session.add(SyncRun(company_id=other.id, trigger="cli", window_from=LAST_WEEK.previous().first,
+                            window_to=LAST_WEEK.last, status=SyncRunStatus.OK, finished_at=utcnow()))
+        await session.flush()
+        synced = render_sales_report(await sales_report(session, other.id, LAST_WEEK), partial(translate, "en"), "en")
+        assert "No sales in this period" in synced and "not imported" not in synced
 
         two = [branch_by_stock[1], branch_by_stock[3]]
         scoped = await sales_report(session, company_id, LAST_WEEK, branch_ids=two)

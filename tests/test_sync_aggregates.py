@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Branch
+from db.outbox import OutboxMessage
 from db.regos_data import DayReportCounts, Reconciliation
 from sandbox.regos import FakeRegos
 from services.regos import RateLimit, RegosClient
@@ -103,7 +104,7 @@ async def test_a_skewed_report_is_flagged_with_both_figures_kept(
 ) -> None:
     fake = await start_fake_regos(seed=22, start_date=START, days=8, receipts_per_day=30)
     fake.skew_report(DAYS[1], till_id=1, sale_count=1)
-    company = (await create_company(session_factory)).id
+    company = (await create_company(session_factory, owner=7001, owner_language="en")).id
     await connect(session_factory, fake, company)
     result = await _sync(session_factory, fake, company, tmp_path)
     assert DAYS[1] in result.mismatched_days
@@ -114,3 +115,34 @@ async def test_a_skewed_report_is_flagged_with_both_figures_kept(
     assert recon.ours["sale_count"] == truth.sale_count  # ours: the headers' truth
     assert recon.theirs["sale_count"] == truth.sale_count + 1  # theirs: REGOS's figure, never averaged
     assert any("REGOS" in d for d in recon.ours["differences"])
+    # It was read once more, and as it persisted, the owner was told once, with both figures.
+    [day_result] = [d for d in result.days if d.day == DAYS[1]]
+    assert day_result.reread and day_result.owners_told == 1
+    assert not any(d.reread for d in result.days if d.day != DAYS[1])
+    counts_calls = [r for r in fake.methods_called("RetailReport/Counts")]
+    assert counts_calls  # (the re-read asks REGOS again, not our cache)
+    alerts = await _mismatch_alerts(session_factory)
+    assert len(alerts) == 1 and alerts[0].chat_id == 7001
+    assert f"ours {truth.sale_count}, REGOS {truth.sale_count + 1}" in alerts[0].text
+    # The next sync finds the same difference: nobody is told twice.
+    again = await _sync(session_factory, fake, company, tmp_path)
+    assert DAYS[1] in again.mismatched_days and len(await _mismatch_alerts(session_factory)) == 1
+
+
+async def test_a_mismatch_gone_on_the_second_read_is_not_reported(
+    session_factory: async_sessionmaker[AsyncSession], start_fake_regos: FakeRegosFactory, tmp_path: Path
+) -> None:
+    fake = await start_fake_regos(seed=23, start_date=START, days=8, receipts_per_day=30)
+    # REGOS's report is off for one answer only (as when a receipt closes between our listing and its report).
+    fake.skew_report(DAYS[0], sale_count=2, times=1)
+    company = (await create_company(session_factory, owner=7002)).id
+    await connect(session_factory, fake, company)
+    result = await _sync(session_factory, fake, company, tmp_path)
+    assert result.ok and result.reconciled and not result.mismatched_days, result
+    assert [d.reread for d in result.days] == [True, False, False]
+    assert await _mismatch_alerts(session_factory) == []
+
+
+async def _mismatch_alerts(session_factory: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
+    async with session_factory() as db:
+        return list((await db.execute(select(OutboxMessage).where(OutboxMessage.kind == "sync.mismatch"))).scalars())

@@ -76,6 +76,7 @@ async def run_sync(
     **options: Any,
 ) -> Any:
     client_options = options.pop("client_options", {})
+    options.setdefault("fetch_details", True)  # these tests read receipt lines; details are off by default
     client = fast_client(fake, **client_options)
     try:
         return await sync_company(
@@ -93,7 +94,7 @@ async def test_totals_per_day_branch_employee_and_item_equal_ground_truth(
     client = fast_client(fake, page_size=25)  # several pages a day
     result = await sync_company(
         session_factory, company, date_from=DAYS[0], date_to=DAYS[-1], client=client,
-        archive_dir=tmp_path / "archive", on_progress=progress.append,
+        archive_dir=tmp_path / "archive", on_progress=progress.append, options=SyncOptions(fetch_details=True),
     )
     await client.aclose()
     assert result.ok and result.failure is None, result
@@ -394,23 +395,16 @@ async def test_records_with_missing_fields_are_skipped_and_counted(
         assert run is not None and run.skipped == 3
         assert len([e for e in run.errors if e["kind"] == "invalid_record"]) == 3
         stored = set((await session.execute(select(Receipt.uuid))).scalars())
-    assert not stored & set(broken)
+    # REGOS's own report still had them, so the day did not reconcile and was read once more (issue 10): the
+    # second, clean listing brought the three in, and the day ends exact and reconciled.
+    assert result.days[0].reread and result.reconciled and not result.mismatched_days
+    assert stored >= set(broken)
     truth = fake.generator.day_totals(DAYS[0])
-    skipped_amount = sum(
-        (r.amount for r in fake.generator.day(DAYS[0]).receipts if r.uuid in broken), Decimal("0.00")
-    )
     book = (await read_books(session_factory, company, DAYS[0], DAYS[0]))[0]
-    assert book.receipts == truth.sale_count - 3
-    assert book.retail_gross == truth.retail_gross - skipped_amount
-    # REGOS's own report still has them: the day is recorded as not reconciled.
-    assert result.mismatched_days == [DAYS[0]]
+    assert (book.receipts, book.retail_gross) == (truth.sale_count, truth.retail_gross)
     async with session_factory() as session:
         recon = (await session.execute(select(Reconciliation))).scalar_one()
-        assert not recon.matches and recon.ours["differences"]
-
-    # The next clean run heals the day.
-    healed = await run_sync(session_factory, fake, company, DAYS[:1], tmp_path)
-    assert healed.ok and healed.inserted == 3 and healed.reconciled
+        assert recon.matches and not recon.ours["differences"]
     assert_books_match(await read_books(session_factory, company, DAYS[0], DAYS[0]), fake.generator)
 
 
@@ -461,7 +455,7 @@ async def test_a_long_day_keeps_its_claim_and_reports_progress_between_pages(
     fake.set_faults(rate_slow=1.0, slow_seconds=0.25, methods=["ChequeItemOperation/Get"])
     progress: list[SyncProgress] = []
     client = fast_client(fake)
-    options = SyncOptions(lock_stale_after=timedelta(seconds=1), refresh_stock_levels=False)
+    options = SyncOptions(lock_stale_after=timedelta(seconds=1), refresh_stock_levels=False, fetch_details=True)
     first = asyncio.create_task(
         sync_company(
             session_factory, company, date_from=DAYS[0], date_to=DAYS[0], client=client,

@@ -52,11 +52,14 @@ async def fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
 async def company(session_factory: async_sessionmaker[AsyncSession], fake: FakeRegos, tmp_path: Path) -> int:
     company_id = (await create_company(session_factory)).id
     await connect(session_factory, fake, company_id)
+    async with session_factory.begin() as session:  # these tests read receipt lines: details on (off by default)
+        connection = (await session.execute(select(RegosConnection))).scalar_one()
+        connection.settings = {**(connection.settings or {}), "receipt_details": True}
     # The day is synced first, so an event changes an existing picture.
     client = fast_client(fake)
     result = await sync_company(
         session_factory, company_id, date_from=DAY, date_to=DAY, client=client, archive_dir=tmp_path,
-        options=SyncOptions(refresh_stock_levels=False),
+        options=SyncOptions(refresh_stock_levels=False, fetch_details=True),
     )
     await client.aclose()
     assert result.ok

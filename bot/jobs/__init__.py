@@ -7,10 +7,10 @@ follows the sync.
 
 from __future__ import annotations
 
-from bot.jobs import approvals, outbox, regos_events, regos_sync, sms, summaries
+from bot.jobs import approvals, outbox, regos_details, regos_events, regos_sync, sms, summaries, tax
 from bot.scheduler import JobRegistry
 
-FEATURES = (regos_events, regos_sync, summaries, approvals, outbox, sms)
+FEATURES = (regos_events, regos_sync, summaries, approvals, outbox, sms, regos_details, tax)
 
 
 def all_jobs() -> JobRegistry:

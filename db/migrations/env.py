@@ -8,12 +8,16 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import db.approvals
+import db.assistant
+import db.books
 import db.finance
 import db.models
 import db.outbox
 import db.payroll
+import db.purchases
 import db.regos_data
-import db.sms  # noqa: F401
+import db.sms
+import db.tax  # noqa: F401
 from db.base import Base
 
 target_metadata = Base.metadata

@@ -43,7 +43,7 @@ payroll-missing-days = Days not imported from REGOS: { $days }
 payroll-days-to-come = Days of the month still to come: { $count }
 payroll-not-connected = REGOS is not connected: commissions on sales cannot be computed.
 payroll-warning-no-regos-user = No REGOS user is mapped to this employee: retail commission is 0.
-payroll-warning-no-branch = The employee has no branch: wholesale commission is 0.
+payroll-warning-no-regos-user-wholesale = No REGOS user is mapped to this employee: wholesale commission is 0.
 payroll-warning-plan-unknown = The plan's sales are not known: no plan bonus.
 payroll-warning-negative-sales = Returns exceed sales this month: no retail commission.
 payroll-warning-below-mrot = Gross is below the minimum wage for the days worked ({ $floor }).
@@ -53,8 +53,18 @@ error-payroll = Payroll refused that.
 error-payroll-invalid = { $field }: { $problem }
 error-payroll-employee-not-found = There is no such employee in this company.
 error-payroll-run-not-found = There is no such payroll in this company.
-error-payroll-run-frozen = The payroll of { $month } (version { $version }) is already { $status }: it cannot change. Start a correction instead.
-error-payroll-run-state = The payroll is { $status } now, so this cannot be done.
+error-payroll-run-frozen = The payroll of { $month } (version { $version }) is already { $status ->
+    [pending_approval] waiting for approval
+    [approved] approved
+    [paid] paid
+   *[draft] a draft
+}: it cannot change. Start a correction instead.
+error-payroll-run-state = The payroll is { $status ->
+    [pending_approval] waiting for approval
+    [approved] approved
+    [paid] paid
+   *[draft] a draft
+} now, so this cannot be done.
 error-payroll-open-run = The payroll of { $month } already has an open version ({ $version }): finish it first.
 error-payroll-negative-net = { $count ->
     [one] { $count } employee would get
@@ -112,3 +122,42 @@ payroll-fact-employees = Employees
 payroll-sms = { $company }: salary for { $month }, net to pay { $net }.
 payslips-not-linked = You are not linked to an employee of this company yet: ask the owner.
 payslips-none = No approved payslips yet.
+
+## Payroll: editing a draft, advances, sync (handlers/payroll_edit.py)
+menu-payroll = 💼 Payroll
+payroll-btn-advance = Advance for this month
+payroll-btn-edit = ✏️ Edit lines
+payroll-btn-sync = 🔄 Import the missing days
+payroll-btn-back = ⬅️ Back
+payroll-btn-prev = ◀️ Previous
+payroll-btn-next = Next ▶️
+payroll-edit-pick = Whose lines? { $title }, version { $version } (draft).
+payroll-employee-card =
+    <b>{ $name }</b> — { $title }
+    Days worked: { $days } of { $total }
+    Gross: { $gross }
+    Net to pay: { $net }
+payroll-employee-manual = Manual lines:
+payroll-employee-no-manual = No manual lines this month.
+payroll-employee-off-run = Not on this payroll (no pay scheme for the month).
+payroll-btn-days = 📅 Days worked
+payroll-btn-add-bonus = ➕ Bonus
+payroll-btn-add-penalty = ➖ Penalty
+payroll-btn-add-deduction = ➖ Deduction
+payroll-btn-add-advance = 💵 Advance paid
+payroll-btn-remove = ❌ { $line }
+payroll-line-bonus = Bonus
+payroll-line-penalty = Penalty
+payroll-line-deduction = Deduction
+payroll-line-advance = Advance paid
+payroll-manual-advance = Advance paid: { $reason }
+payroll-ask-days = How many days did { $name } work in { $month }? Send a whole number from 0 to { $most }.
+payroll-ask-amount = { $line } for { $name }: send the amount, for example 500 000, 500k or 1.5 mln.
+payroll-ask-reason = { $line } of { $amount }: now send the reason in a few words.
+payroll-line-saved = Saved. The draft is recomputed.
+payroll-line-removed = The line is removed and the draft recomputed.
+payroll-sync-nothing = Every day of { $month } up to today is already imported.
+payroll-sync-busy = Another import is running for this company; try again in a minute.
+error-payroll-days = Days worked is a whole number from 0 to { $most }.
+error-payroll-reason = Write the reason in a few words (at most 200 characters).
+error-payroll-step-over = This step is over. Open /payroll again.

@@ -119,8 +119,44 @@ report-missing-days = ⚠️ { $count ->
 } not imported yet ({ $days }): the figures below leave { $count ->
     [one] it
    *[other] them
-} out. Import them with /sync.
+} out and no changes are shown. Import them with /sync.
 report-missing-days-compared = ⚠️ The comparison period is missing { $count ->
     [one] 1 day
    *[other] { $count } days
-} ({ $days }): the change is not comparable.
+} ({ $days }), so no changes are shown: they would be measured against an incomplete period.
+
+report-empty-imported = No sales on the { $count ->
+    [one] imported day
+   *[other] { $count } imported days
+}.
+report-btn-import-days = 📥 Import the missing days
+
+## Approved expenses (issue 12)
+report-section-expenses = <b>Approved expenses</b>
+report-expense-row = { $name }: { $amount } ({ $count })
+report-expenses-total = Expenses in total: { $amount } ({ $count ->
+    [one] 1 expense
+   *[other] { $count } expenses
+})
+report-net-after-expenses = 🧮 Net sales after expenses: <b>{ $amount }</b>
+report-sheet-expenses = Expenses
+report-col-category = Category
+report-col-count = Count
+report-figure-expenses = Approved expenses
+report-figure-net-after-expenses = Net sales after expenses
+report-day-missing = not imported
+report-missing-note = Days not imported: { $days }. They are marked “not imported”, not counted as zero.
+report-chart-gaps = Gaps: { $count ->
+    [one] 1 day
+   *[other] { $count } days
+} not imported ({ $days }).
+
+## /mysales: days not imported
+mysales-today-missing = Today: not imported yet, your sales appear after the next sync
+mysales-month-missing = ⚠️ { $count ->
+    [one] 1 day of this month is
+   *[other] { $count } days of this month are
+} not imported yet ({ $days }): the month's figure leaves { $count ->
+    [one] it
+   *[other] them
+} out.

@@ -2,7 +2,11 @@
 summary-daily-title = 📊 <b>{ $company }</b> — daily summary
 summary-business-day = Business day { $day } ({ $timezone })
 summary-no-sales = No sales were recorded this day.
-summary-net = Net sales: <b>{ $amount }</b> { $vs_yesterday } vs yesterday, { $vs_week } vs { $weekday }
+summary-net = Net sales: <b>{ $amount }</b>
+summary-change-yesterday = { $change } vs the day before
+summary-change-weekday = { $change } vs { $day }
+summary-change-missing = no comparison with { $day }: that day is not imported
+summary-day-missing = ⚠️ Not all of { $day } is imported yet: the figures below leave out what is missing. Import it with /sync.
 summary-sales-returns = Sales { $sales } (receipts: { $receipts }) · returns { $returns } ({ $return_receipts })
 summary-wholesale = Wholesale, net: { $amount }
 summary-average = Average receipt: { $amount }

@@ -43,7 +43,7 @@ payroll-missing-days = Дни, не загруженные из REGOS: { $days }
 payroll-days-to-come = Дней месяца впереди: { $count }
 payroll-not-connected = REGOS не подключён: проценты с продаж посчитать нельзя.
 payroll-warning-no-regos-user = Сотрудник не связан с пользователем REGOS: процент с розницы 0.
-payroll-warning-no-branch = У сотрудника нет филиала: процент с опта 0.
+payroll-warning-no-regos-user-wholesale = Сотруднику не сопоставлен пользователь REGOS: процент с опта 0.
 payroll-warning-plan-unknown = Продажи для плана неизвестны: премии за план нет.
 payroll-warning-negative-sales = Возвратов в этом месяце больше, чем продаж: процента с розницы нет.
 payroll-warning-below-mrot = Начислено меньше МРОТ за отработанные дни ({ $floor }).
@@ -53,8 +53,18 @@ error-payroll = Зарплата: действие отклонено.
 error-payroll-invalid = { $field }: { $problem }
 error-payroll-employee-not-found = В этой компании нет такого сотрудника.
 error-payroll-run-not-found = В этой компании нет такой ведомости.
-error-payroll-run-frozen = Ведомость за { $month } (версия { $version }) уже { $status }: её нельзя менять. Сделайте корректировку.
-error-payroll-run-state = Ведомость сейчас в состоянии «{ $status }», это действие невозможно.
+error-payroll-run-frozen = Ведомость за { $month } (версия { $version }) уже { $status ->
+    [pending_approval] ждёт утверждения
+    [approved] утверждена
+    [paid] выплачена
+   *[draft] черновик
+}: её нельзя менять. Сделайте корректировку.
+error-payroll-run-state = Состояние ведомости сейчас: { $status ->
+    [pending_approval] ждёт утверждения
+    [approved] утверждена
+    [paid] выплачена
+   *[draft] черновик
+}, это действие невозможно.
 error-payroll-open-run = У ведомости за { $month } уже есть открытая версия ({ $version }): сначала завершите её.
 error-payroll-negative-net = У { $count } { $count ->
     [one] сотрудника
@@ -107,3 +117,42 @@ payroll-fact-employees = Сотрудники
 payroll-sms = { $company }: зарплата за { $month }, к выплате { $net }.
 payslips-not-linked = Вы ещё не привязаны к сотруднику этой компании: обратитесь к владельцу.
 payslips-none = Утверждённых расчётных листов пока нет.
+
+## Payroll: editing a draft, advances, sync (handlers/payroll_edit.py)
+menu-payroll = 💼 Зарплата
+payroll-btn-advance = Аванс за этот месяц
+payroll-btn-edit = ✏️ Изменить строки
+payroll-btn-sync = 🔄 Загрузить недостающие дни
+payroll-btn-back = ⬅️ Назад
+payroll-btn-prev = ◀️ Назад
+payroll-btn-next = Дальше ▶️
+payroll-edit-pick = Чьи строки? { $title }, версия { $version } (черновик).
+payroll-employee-card =
+    <b>{ $name }</b> — { $title }
+    Отработано дней: { $days } из { $total }
+    Начислено: { $gross }
+    К выплате: { $net }
+payroll-employee-manual = Ручные строки:
+payroll-employee-no-manual = Ручных строк в этом месяце нет.
+payroll-employee-off-run = Не входит в эту ведомость (нет схемы оплаты на месяц).
+payroll-btn-days = 📅 Отработанные дни
+payroll-btn-add-bonus = ➕ Премия
+payroll-btn-add-penalty = ➖ Штраф
+payroll-btn-add-deduction = ➖ Удержание
+payroll-btn-add-advance = 💵 Выданный аванс
+payroll-btn-remove = ❌ { $line }
+payroll-line-bonus = Премия
+payroll-line-penalty = Штраф
+payroll-line-deduction = Удержание
+payroll-line-advance = Выданный аванс
+payroll-manual-advance = Выданный аванс: { $reason }
+payroll-ask-days = Сколько дней { $name } отработал(а) в { $month }? Отправьте целое число от 0 до { $most }.
+payroll-ask-amount = { $line } для { $name }: отправьте сумму, например 500 000, 500к или 1,5 млн.
+payroll-ask-reason = { $line } на { $amount }: теперь отправьте причину в нескольких словах.
+payroll-line-saved = Сохранено. Черновик пересчитан.
+payroll-line-removed = Строка удалена, черновик пересчитан.
+payroll-sync-nothing = Все дни { $month } по сегодняшний уже загружены.
+payroll-sync-busy = Для этой компании уже идёт загрузка; попробуйте через минуту.
+error-payroll-days = Отработанные дни — целое число от 0 до { $most }.
+error-payroll-reason = Напишите причину в нескольких словах (не больше 200 символов).
+error-payroll-step-over = Этот шаг завершён. Откройте /payroll заново.

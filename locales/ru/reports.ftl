@@ -114,9 +114,46 @@ report-missing-days = ⚠️ { $count ->
     [one] { $count } день этого периода ещё не загружен
     [few] { $count } дня этого периода ещё не загружены
    *[many] { $count } дней этого периода ещё не загружены
-} ({ $days }): в цифрах ниже их нет. Загрузите их командой /sync.
+} ({ $days }): в цифрах ниже их нет, изменения не показаны. Загрузите их командой /sync.
 report-missing-days-compared = ⚠️ В периоде сравнения нет данных за { $count ->
     [one] { $count } день
     [few] { $count } дня
    *[many] { $count } дней
-} ({ $days }): изменение несопоставимо.
+} ({ $days }), поэтому изменения не показаны: их пришлось бы считать по неполному периоду.
+
+report-empty-imported = За { $count ->
+    [one] { $count } загруженный день
+    [few] { $count } загруженных дня
+   *[many] { $count } загруженных дней
+} продаж нет.
+report-btn-import-days = 📥 Загрузить недостающие дни
+
+## Утверждённые расходы (issue 12)
+report-section-expenses = <b>Утверждённые расходы</b>
+report-expense-row = { $name }: { $amount } ({ $count })
+report-expenses-total = Всего расходов: { $amount } ({ $count ->
+    [one] { $count } расход
+    [few] { $count } расхода
+   *[many] { $count } расходов
+})
+report-net-after-expenses = 🧮 Чистые продажи за вычетом расходов: <b>{ $amount }</b>
+report-sheet-expenses = Расходы
+report-col-category = Категория
+report-col-count = Количество
+report-figure-expenses = Утверждённые расходы
+report-figure-net-after-expenses = Чистые продажи за вычетом расходов
+report-day-missing = не загружен
+report-missing-note = Незагруженные дни: { $days }. Они отмечены «не загружен», а не посчитаны как ноль.
+report-chart-gaps = Разрывы: { $count ->
+    [one] { $count } день не загружен
+    [few] { $count } дня не загружены
+   *[many] { $count } дней не загружены
+} ({ $days }).
+
+## /mysales: незагруженные дни
+mysales-today-missing = Сегодня: ещё не загружено, ваши продажи появятся после следующей синхронизации
+mysales-month-missing = ⚠️ { $count ->
+    [one] { $count } день этого месяца ещё не загружен
+    [few] { $count } дня этого месяца ещё не загружены
+   *[many] { $count } дней этого месяца ещё не загружены
+} ({ $days }): в цифре за месяц их нет.

@@ -2,7 +2,11 @@
 summary-daily-title = 📊 <b>{ $company }</b> — итоги дня
 summary-business-day = Рабочий день { $day } ({ $timezone })
 summary-no-sales = В этот день продаж не было.
-summary-net = Чистые продажи: <b>{ $amount }</b> { $vs_yesterday } ко вчерашнему дню, { $vs_week } к { $weekday }
+summary-net = Чистые продажи: <b>{ $amount }</b>
+summary-change-yesterday = { $change } к предыдущему дню
+summary-change-weekday = { $change } по сравнению с { $day }
+summary-change-missing = без сравнения с { $day }: этот день не загружен
+summary-day-missing = ⚠️ Данные за { $day } загружены не полностью: в цифрах ниже нет недостающего. Загрузите их командой /sync.
 summary-sales-returns = Продажи { $sales } (чеков: { $receipts }) · возвраты { $returns } ({ $return_receipts })
 summary-wholesale = Опт, нетто: { $amount }
 summary-average = Средний чек: { $amount }

@@ -43,7 +43,7 @@ payroll-missing-days = REGOSdan yuklanmagan kunlar: { $days }
 payroll-days-to-come = Oyning qolgan kunlari: { $count }
 payroll-not-connected = REGOS ulanmagan: savdodan foizlarni hisoblab boʻlmaydi.
 payroll-warning-no-regos-user = Xodimga REGOS foydalanuvchisi biriktirilmagan: chakana savdodan foiz 0.
-payroll-warning-no-branch = Xodimning filiali yoʻq: ulgurji savdodan foiz 0.
+payroll-warning-no-regos-user-wholesale = Xodimga REGOS foydalanuvchisi biriktirilmagan: ulgurji savdodan foiz 0.
 payroll-warning-plan-unknown = Reja uchun savdo maʼlum emas: reja mukofoti yoʻq.
 payroll-warning-negative-sales = Bu oy qaytarishlar savdodan koʻp: chakana savdodan foiz yoʻq.
 payroll-warning-below-mrot = Hisoblangan summa ishlangan kunlar uchun eng kam ish haqidan kam ({ $floor }).
@@ -53,8 +53,18 @@ error-payroll = Ish haqi: amal rad etildi.
 error-payroll-invalid = { $field }: { $problem }
 error-payroll-employee-not-found = Bu kompaniyada bunday xodim yoʻq.
 error-payroll-run-not-found = Bu kompaniyada bunday qaydnoma yoʻq.
-error-payroll-run-frozen = { $month } qaydnomasi ({ $version }-versiya) allaqachon { $status }: uni oʻzgartirib boʻlmaydi. Tuzatish versiyasini boshlang.
-error-payroll-run-state = Qaydnoma hozir «{ $status }» holatida, bu amalni bajarib boʻlmaydi.
+error-payroll-run-frozen = { $month } qaydnomasi ({ $version }-versiya) allaqachon { $status ->
+    [pending_approval] tasdiqlash kutilmoqda
+    [approved] tasdiqlangan
+    [paid] toʻlangan
+   *[draft] qoralama
+}: uni oʻzgartirib boʻlmaydi. Tuzatish versiyasini boshlang.
+error-payroll-run-state = Qaydnoma holati hozir: { $status ->
+    [pending_approval] tasdiqlash kutilmoqda
+    [approved] tasdiqlangan
+    [paid] toʻlangan
+   *[draft] qoralama
+}, bu amalni bajarib boʻlmaydi.
 error-payroll-open-run = { $month } qaydnomasining ochiq versiyasi bor ({ $version }): avval uni yakunlang.
 error-payroll-negative-net = { $count } ta xodimning toʻlanadigan summasi manfiy. Qatorlarni tuzating yoki bilib turib tasdiqlang.
 error-payroll-rate-missing = { $day } uchun ish haqi stavkasi ({ $codes }) yoʻq.
@@ -102,3 +112,42 @@ payroll-fact-employees = Xodimlar
 payroll-sms = { $company }: { $month } ish haqi, toʻlanadi { $net }.
 payslips-not-linked = Siz hali bu kompaniya xodimiga bogʻlanmagansiz: egasiga murojaat qiling.
 payslips-none = Tasdiqlangan hisob varaqalari hozircha yoʻq.
+
+## Payroll: editing a draft, advances, sync (handlers/payroll_edit.py)
+menu-payroll = 💼 Ish haqi
+payroll-btn-advance = Shu oy uchun boʻnak
+payroll-btn-edit = ✏️ Qatorlarni tahrirlash
+payroll-btn-sync = 🔄 Yetishmagan kunlarni yuklash
+payroll-btn-back = ⬅️ Orqaga
+payroll-btn-prev = ◀️ Oldingi
+payroll-btn-next = Keyingi ▶️
+payroll-edit-pick = Kimning qatorlari? { $title }, { $version }-versiya (qoralama).
+payroll-employee-card =
+    <b>{ $name }</b> — { $title }
+    Ishlangan kunlar: { $days } / { $total }
+    Hisoblangan: { $gross }
+    Toʻlanadi: { $net }
+payroll-employee-manual = Qoʻlda kiritilgan qatorlar:
+payroll-employee-no-manual = Bu oyda qoʻlda kiritilgan qator yoʻq.
+payroll-employee-off-run = Bu qaydnomada yoʻq (shu oy uchun toʻlov sxemasi yoʻq).
+payroll-btn-days = 📅 Ishlangan kunlar
+payroll-btn-add-bonus = ➕ Mukofot
+payroll-btn-add-penalty = ➖ Jarima
+payroll-btn-add-deduction = ➖ Ushlanma
+payroll-btn-add-advance = 💵 Berilgan boʻnak
+payroll-btn-remove = ❌ { $line }
+payroll-line-bonus = Mukofot
+payroll-line-penalty = Jarima
+payroll-line-deduction = Ushlanma
+payroll-line-advance = Berilgan boʻnak
+payroll-manual-advance = Berilgan boʻnak: { $reason }
+payroll-ask-days = { $name } { $month } oyida necha kun ishladi? 0 dan { $most } gacha butun son yuboring.
+payroll-ask-amount = { $name } uchun { $line }: summani yuboring, masalan 500 000, 500 ming yoki 1,5 mln.
+payroll-ask-reason = { $line }, { $amount }: endi sababini bir necha soʻz bilan yozing.
+payroll-line-saved = Saqlandi. Qoralama qayta hisoblandi.
+payroll-line-removed = Qator oʻchirildi, qoralama qayta hisoblandi.
+payroll-sync-nothing = { $month } oyining bugungacha boʻlgan barcha kunlari allaqachon yuklangan.
+payroll-sync-busy = Bu kompaniya uchun yuklash allaqachon ketmoqda; bir daqiqadan keyin urinib koʻring.
+error-payroll-days = Ishlangan kunlar 0 dan { $most } gacha butun son boʻladi.
+error-payroll-reason = Sababini bir necha soʻz bilan yozing (koʻpi bilan 200 belgi).
+error-payroll-step-over = Bu qadam tugagan. /payroll ni qaytadan oching.

@@ -7,15 +7,15 @@ regos-status =
     Kalit: { $prefix }…
     Filiallar: { $branches }
     Oxirgi muvaffaqiyatli sinxronlash: { $last_sync }
-regos-status-ok = ulangan
-regos-status-failing = javob bermayapti
-regos-status-revoked = kalit rad etilgan
+regos-status-ok = ulangan va ishlayapti
+regos-status-failing = javob bermayapti; qaytgach, savdolarni yuklab olaman
+regos-status-revoked = kalit rad etildi: yangi kalit ulang
 regos-never = hali boʻlmagan
 regos-ask-key =
     REGOS integratsiya kalitini joylashtiring (32 belgi). U REGOS.Online → Biznes sozlamalari → Integratsiyalar boʻlimida.
     Xabaringizni oʻqishim bilan oʻchiraman va kalitni shifrlangan holda saqlayman.
 regos-checking = Kalitni REGOSʼda tekshiryapman…
-regos-connected = ✅ REGOS ulandi: { $branches } ta filial topildi. Savdolarni hozir yuklash uchun /sync yuboring; keyin har soatda oʻzim sinxronlayman.
+regos-connected = ✅ REGOS ulandi: { $branches } ta filial topildi. Savdo tarixini qancha muddatga yuklay? Avval bugungi kunni yuklayman, shuning uchun /today bir daqiqada ishlaydi; yuklash paytida botdan foydalanaverishingiz mumkin. Keyin har soatda oʻzim sinxronlayman.
 regos-key-rejected = ❌ REGOS bu kalitni rad etdi (kod { $code }). 32 belgining hammasi koʻchirilganini tekshiring yoki REGOSʼda yangi integratsiya kaliti yaratib, qayta joylashtiring.
 regos-no-rights = ❌ Kalit ishlaydi, lekin { $method } uchun huquqi yoʻq (kod { $code }). REGOSʼda integratsiyaga savdo, ombor va maʼlumotnomalarga ruxsat bering, soʻng kalitni qayta joylashtiring.
 regos-unreachable = ❌ REGOS hozir javob bermayapti. Hech narsa oʻzgarmadi; bir necha daqiqadan soʻng qayta urinib koʻring.
@@ -47,7 +47,7 @@ error-branch-name = Filial nomi 1 dan 128 belgigacha boʻlishi kerak. Qayta urin
 error-regos-not-connected = REGOS ulanmagan. Ega uni /regos orqali ulashi mumkin.
 regos-rate-limited = ❌ REGOS hozir soʻrovlar juda koʻpligini aytmoqda. Hech narsa oʻzgarmadi; bir daqiqadan soʻng urinib koʻring.
 regos-key-outside-flow = Bu REGOS kalitiga oʻxshaydi, xavfsizlik uchun xabarni oʻchirdim. REGOSʼni ulash uchun avval /regos yuboring.
-regos-webhook-url = Tezkor yangilanishlar uchun REGOSʼga ushbu webhook manzilini qoʻshing (DocChequeClosed, DocChequeCanceled, DocWholeSale* hodisalari): { $url }
+regos-webhook-url = Tezkor yangilanishlar uchun ushbu manzilni REGOS → Integratsiyalar → Webhook boʻlimiga qoʻying va cheklarning yopilishi, bekor qilinishi hamda ulgurji savdo hodisalarini belgilang: { $url }
 btn-regos-employees = Xodimlar
 regos-employees-title = REGOSʼdagi xodimlar. Kompaniya aʼzosiga bogʻlash uchun xodimni bosing (uning savdolari botda unga koʻrinadi).
 regos-employee-choose-member = Botda { $name } kim?
@@ -55,3 +55,43 @@ btn-employee-unlink = Hech kim
 regos-employee-linked = { $name } endi { $member } bilan bogʻlandi.
 regos-employee-unlinked = { $name } endi hech kimga bogʻlanmagan.
 regos-no-employees = Hozircha xodimlar yoʻq: ular REGOS ulanganda keladi.
+
+## History import (first connect, /sync of a period, missing days)
+btn-import-history = { $days ->
+    [7] 7 kun
+    [30] 30 kun
+    [90] 90 kun
+   *[other] Bir yil
+}
+btn-import-missing = 📥 Yetishmayotgan kunlarni yuklash
+btn-import-retry = 🔁 Qayta urinish
+sync-import-started = ⏳ REGOSʼdan { $total } kunlik maʼlumotni yuklayapman, bugundan boshlab. Yuklash paytida botdan foydalanaverishingiz mumkin.
+sync-import-progress = ⏳ REGOSʼdan yuklash: { $total } kundan { $done } kuni tayyor, { $receipts } ta chek; { $eta }.
+sync-eta-unknown = qolgan vaqtni hisoblayapman
+sync-eta-seconds = taxminan { $seconds } soniya qoldi
+sync-eta-minutes = taxminan { $minutes } daqiqa qoldi
+sync-import-done = ✅ Yuklash tugadi: { $days } kun, { $receipts } ta chek; { $elapsed } vaqt ketdi.
+sync-import-stopped =
+    ⚠️ Yuklash toʻxtadi: { $reason }. { $total } kundan { $done } kuni yuklandi ({ $receipts } ta chek); yuklangan maʼlumotlar saqlangan.
+    Hali yuklanmagan: { $missing }. Qolganini yuklash uchun «Qayta urinish»ni bosing.
+sync-import-reason-down = REGOS javob bermayapti
+sync-import-reason-busy = REGOS soʻrovlar juda koʻpligini aytmoqda (shu kalitdan boshqa dastur ham foydalanayotgan boʻlishi mumkin)
+sync-import-reason-key = REGOS endi kalitni qabul qilmayapti
+sync-import-crashed = ❌ Yuklash mening tomonimdagi xato tufayli toʻxtadi. Yuklangan maʼlumotlar saqlangan; davom ettirish uchun «Qayta urinish»ni bosing.
+sync-import-range = { $first } – { $last }
+sync-import-nothing = { $first } dan { $last } gacha boʻlgan barcha kunlar allaqachon yuklangan.
+sync-import-running = Bu kompaniya uchun REGOSʼdan yuklash allaqachon ketmoqda. U tugagani haqidagi xabarni kuting.
+sync-import-range-too-long = Bir safarda koʻpi bilan { $days } kunni yuklay olaman. Qisqaroq davrni tanlang.
+sync-hint-period = Oʻtgan kunlarni yuklash uchun davrni yuboring, masalan: /sync 1.11-15.11
+sync-took-seconds = { $seconds } soniya
+sync-took-minutes = { $minutes } daqiqa
+regos-details =
+    Chek tafsilotlari: <b>{ $state }</b>. Nima uchun: har bir chekdagi tovarlar va toʻlovlar, alohida chekni koʻrish uchun; hisobot va xulosalarga ular kerak emas. Narxi: har bir chek uchun REGOSʼga 2 ta soʻrov, fonda, kalit limitining koʻpi bilan { $share }% qismida, shuning uchun savdolarni yuklash sekinlashmaydi.
+    Tafsilotli cheklar: { $with_details }, tafsilotsiz: { $without }.
+regos-details-on = yoqilgan
+regos-details-off = oʻchirilgan
+regos-details-left = ⏳ Tafsilotlar yuklanmoqda: { $eta }.
+btn-regos-details-on = Chek tafsilotlarini yoqish
+btn-regos-details-off = Chek tafsilotlarini oʻchirish
+regos-details-saved-on = Chek tafsilotlari yoqildi
+regos-details-saved-off = Chek tafsilotlari oʻchirildi

@@ -107,5 +107,26 @@ report-figure-wholesale-return-docs = Ulgurji qaytarishlar (hujjatlar)
 report-figure-average-receipt = Oʻrtacha chek
 
 # Yuklanmagan kunlar nol emas (11-masala, 1-band).
-report-missing-days = ⚠️ Bu davrning { $count } kuni hali yuklanmagan ({ $days }): quyidagi raqamlarda ular yoʻq. Ularni /sync bilan yuklang.
-report-missing-days-compared = ⚠️ Solishtirilayotgan davrning { $count } kuni yuklanmagan ({ $days }): oʻzgarishni solishtirib boʻlmaydi.
+report-missing-days = ⚠️ Bu davrning { $count } kuni hali yuklanmagan ({ $days }): quyidagi raqamlarda ular yoʻq, oʻzgarishlar koʻrsatilmaydi. Ularni /sync bilan yuklang.
+report-missing-days-compared = ⚠️ Solishtirilayotgan davrning { $count } kuni yuklanmagan ({ $days }), shuning uchun oʻzgarishlar koʻrsatilmaydi: ular toʻliq boʻlmagan davr bilan solishtirilgan boʻlardi.
+
+report-empty-imported = Yuklangan { $count } kunda savdo boʻlmagan.
+report-btn-import-days = 📥 Yetishmayotgan kunlarni yuklash
+
+## Tasdiqlangan xarajatlar (issue 12)
+report-section-expenses = <b>Tasdiqlangan xarajatlar</b>
+report-expense-row = { $name }: { $amount } ({ $count } ta)
+report-expenses-total = Jami xarajatlar: { $amount } ({ $count } ta)
+report-net-after-expenses = 🧮 Xarajatlardan keyingi sof savdo: <b>{ $amount }</b>
+report-sheet-expenses = Xarajatlar
+report-col-category = Toifa
+report-col-count = Soni
+report-figure-expenses = Tasdiqlangan xarajatlar
+report-figure-net-after-expenses = Xarajatlardan keyingi sof savdo
+report-day-missing = yuklanmagan
+report-missing-note = Yuklanmagan kunlar: { $days }. Ular nol deb emas, “yuklanmagan” deb belgilangan.
+report-chart-gaps = Uzilishlar: { $count } kun yuklanmagan ({ $days }).
+
+## /mysales: yuklanmagan kunlar
+mysales-today-missing = Bugun: hali yuklanmagan, savdolaringiz keyingi sinxronlashdan keyin chiqadi
+mysales-month-missing = ⚠️ Bu oyning { $count } kuni hali yuklanmagan ({ $days }): oy raqamida ular yoʻq.

@@ -2,7 +2,11 @@
 summary-daily-title = 📊 <b>{ $company }</b> — kun yakuni
 summary-business-day = Ish kuni { $day } ({ $timezone })
 summary-no-sales = Bu kunda savdo qayd etilmadi.
-summary-net = Sof savdo: <b>{ $amount }</b> kechagiga nisbatan { $vs_yesterday }, { $weekday }ga nisbatan { $vs_week }
+summary-net = Sof savdo: <b>{ $amount }</b>
+summary-change-yesterday = oldingi kunga nisbatan { $change }
+summary-change-weekday = { $day } bilan solishtirganda { $change }
+summary-change-missing = { $day } bilan solishtirilmadi: bu kun yuklanmagan
+summary-day-missing = ⚠️ { $day } maʼlumotlari hali toʻliq yuklanmagan: quyidagi raqamlarda yetishmayotgan qismi yoʻq. Ularni /sync bilan yuklang.
 summary-sales-returns = Savdo { $sales } ({ $receipts } ta chek) · qaytarishlar { $returns } ({ $return_receipts })
 summary-wholesale = Ulgurji, sof: { $amount }
 summary-average = Oʻrtacha chek: { $amount }

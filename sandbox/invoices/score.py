@@ -1,8 +1,9 @@
 """Scoring what the reader returned against the ground truth of a generated invoice.
 
 A field is right when it equals the truth (amounts to the tiyin, dates exactly, TINs digit for digit, numbers after
-folding Cyrillic lookalike letters to Latin); names are right at a rapidfuzz similarity of 85 or more, quotes dropped
-and the Uzbek letters қ ғ ў ҳ counted as к г у х. An item matches
+folding Cyrillic lookalike letters to Latin); names are right at a rapidfuzz similarity of 85 or more, quotes dropped,
+the Uzbek letters қ ғ ў ҳ counted as к г у х and Cyrillic letters drawn as Latin ones (М400 / M400) as the same.
+An item matches
 when its quantity, unit price and amount equal a true item's and its name is similar (token set ratio 75 or more);
 item F1 is over those one-to-one matches.
 """
@@ -32,8 +33,11 @@ def _decimal(value: Any) -> Decimal | None:
 _UZBEK_LETTERS = str.maketrans("қғўҳё", "кгухе")  # read by the Russian model as their lookalikes
 
 
+_HOMOGLYPHS = str.maketrans("аеокмнорстухв", "aeokmhopctyxb")  # Cyrillic letters drawn as Latin ones ("М400")
+
+
 def _name(value: str) -> str:
-    value = re.sub(r"[«»\"'`ʻʼ’‘“”]", "", value.lower()).translate(_UZBEK_LETTERS)
+    value = re.sub(r"[«»\"'`ʻʼ’‘“”]", "", value.lower()).translate(_UZBEK_LETTERS).translate(_HOMOGLYPHS)
     return re.sub(r"\s+", " ", value).strip()
 
 

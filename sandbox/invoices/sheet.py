@@ -73,6 +73,14 @@ class Sheet:
         self.draw.rectangle([self.px(x), self.px(y), self.px(x + w), self.px(y + h)], outline=self.ink,
                             width=max(1, self.px(width)), fill=fill)
 
+    def fit(self, text: str, width: float, size: float, bold: bool = False) -> float:
+        """The font size at which `text` fits in `width` mm ("shrink to fit", as spreadsheet and e-invoice printouts
+        do), never below 60% of `size`: a figure never runs over into the next cell."""
+        fitted = size
+        while fitted > size * 0.6 and self.width(text, fitted, bold) > width:
+            fitted -= 0.25
+        return fitted
+
     def wrap(self, text: str, width: float, size: float, bold: bool = False, family: str | None = None) -> list[str]:
         lines: list[str] = []
         current = ""
@@ -126,12 +134,13 @@ class Sheet:
             for column, lines in zip(columns, cells, strict=True):
                 ty = y + pad
                 for line in lines:
+                    fit = self.fit(line, column.width - 2 * pad, size, bold)
                     if column.align == "r":
-                        self.text(cx + column.width - pad, ty, line, size, bold, "r")
+                        self.text(cx + column.width - pad, ty, line, fit, bold, "r")
                     elif column.align == "c":
-                        self.text(cx + column.width / 2, ty, line, size, bold, "c")
+                        self.text(cx + column.width / 2, ty, line, fit, bold, "c")
                     else:
-                        self.text(cx + pad, ty, line, size, bold)
+                        self.text(cx + pad, ty, line, fit, bold)
                     ty += step
                 cx += column.width
             y += rh

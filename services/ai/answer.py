@@ -13,20 +13,19 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.i18n import translate
 from db.models import Employee, Role
-from db.regos_data import Item
+from db.regos_data import Item, PaymentType
 from services import permissions
-from services.ai import tools
+from services.ai import render_more, texts, tools
 from services.ai.parser import Intent, Named, Names, Question, parse, to_cyrillic
 from services.locale import format_date, format_money, format_number
 from services.permissions import Capability
 from services.reports.periods import Period, PeriodKind, period_for
 
 MAX_ROWS = 20
-_OTHER_AREAS = {Intent.PAYROLL: Capability.PAYROLL_PREPARE, Intent.EXPENSES: Capability.EXPENSE_READ,
-                Intent.CASH: Capability.CASH_READ, Intent.TAX: Capability.TAX_PREPARE,
-                Intent.PURCHASES: Capability.INVOICE_REVIEW}
+_OTHER_AREAS = {Intent.TAX: Capability.TAX_PREPARE, Intent.PURCHASES: Capability.INVOICE_REVIEW}
+_AREA_TOOLS = {Intent.PAYROLL: "payroll_summary", Intent.EXPENSES: "expenses_summary", Intent.CASH: "cash_balances"}
+EXAMPLES = ("ai-example-1", "ai-example-2", "ai-example-3", "ai-example-4", "ai-example-5")
 
 
 @dataclass(slots=True)
@@ -38,6 +37,10 @@ class Answer:
     tool: str | None = None
     arguments: dict[str, Any] = field(default_factory=dict)
     result: dict[str, Any] | None = None
+    path: str = "offline"  # offline | model | fallback
+    note: str | None = None  # why the model did not answer (fallback, quota)
+    examples: bool = False  # it did not understand: show example questions as buttons
+    meta: dict[str, Any] = field(default_factory=dict)  # what a follow-up reuses
 
 
 async def load_names(ctx: tools.ToolContext) -> Names:
@@ -46,9 +49,11 @@ async def load_names(ctx: tools.ToolContext) -> Names:
         Employee.company_id == ctx.company_id, Employee.regos_user_id.is_not(None)))
     items = await ctx.session.execute(select(Item.regos_id, Item.name).where(
         Item.company_id == ctx.company_id, Item.deleted.is_(False)))
+    payments = await ctx.session.execute(select(PaymentType.regos_id, PaymentType.name).where(
+        PaymentType.company_id == ctx.company_id))
     return Names(branches=[Named(b.id, b.name) for b in branches],
                  sellers=[Named(int(i), n) for i, n in sellers if i is not None],
-                 products=[Named(i, n) for i, n in items])
+                 products=[Named(i, n) for i, n in items], payments=[Named(int(i), n) for i, n in payments])
 
 
 class _Renderer:
@@ -59,10 +64,10 @@ class _Renderer:
     def t(self, key: str, **params: Any) -> str:
         """A template; in Uzbek Cyrillic the template is transliterated, the figures and names are not."""
         if not self.cyrillic:
-            return translate(self.locale, key, **params)
+            return texts.t(self.locale, key, **params)
         marks = {name: f"\ue000{index}\ue001" for index, (name, value) in enumerate(params.items())
                  if isinstance(value, str)}
-        text = to_cyrillic(translate(self.locale, key, **{**params, **marks}))
+        text = to_cyrillic(texts.t(self.locale, key, **{**params, **marks}))
         for name, mark in marks.items():
             text = text.replace(mark, str(params[name]))
         return text
@@ -74,6 +79,9 @@ class _Renderer:
     def qty(self, value: str | Decimal) -> str:
         amount = Decimal(value)
         return format_number(amount, self.locale, places=0 if amount == amount.to_integral() else 3)
+
+    def pct(self, value: str | Decimal) -> str:
+        return format_number(Decimal(value), self.locale, places=1)
 
     def day(self, value: str) -> str:
         text = format_date(date.fromisoformat(value), self.locale)
@@ -101,7 +109,7 @@ def _name(value: str | None) -> str:
 def _default_period(question: Question, today: date) -> Period:
     if question.period is not None:
         return question.period
-    ranked = question.intent in {Intent.TOP_BRANCHES, Intent.TOP_PRODUCTS, Intent.TOP_SELLERS}
+    ranked = question.intent in {Intent.TOP_BRANCHES, Intent.TOP_PRODUCTS, Intent.TOP_SELLERS, Intent.EXPENSES}
     return period_for(PeriodKind.THIS_MONTH if ranked else PeriodKind.TODAY, today)
 
 
@@ -126,7 +134,26 @@ def _tool_for(question: Question, period: Period) -> tuple[str, dict[str, Any]]:
             name = "stock_on_hand" if question.intent is Intent.STOCK else "low_stock"
             return name, {"item_regos_id": question.product.id if question.product else None,
                           "branch_ids": base["branch_ids"], "limit": question.limit or MAX_ROWS}
+        case Intent.EXPENSES:
+            return "expenses_summary", base
+        case Intent.CASH:
+            return "cash_balances", {"branch_ids": base["branch_ids"]}
+        case Intent.PAYROLL:
+            return "payroll_summary", {"month": period.first.replace(day=1)}
+        case Intent.FORECAST:
+            return "forecast_sales", {"days": question.horizon, "branch_ids": base["branch_ids"],
+                                      "item_regos_id": question.product.id if question.product else None}
+        case Intent.ADVICE:
+            return "advice", {"branch_ids": base["branch_ids"]}
+    if question.focus == "payments" and (question.payment_kind or question.payments):
+        return "sales_by_payment", {**base, "kind": question.payment_kind,
+                                    "payment_regos_ids": [p.id for p in question.payments] or None}
     return "sales_summary", base
+
+
+_MORE = {"sales_by_payment": render_more.payments, "expenses_summary": render_more.expenses,
+         "cash_balances": render_more.cash, "payroll_summary": render_more.payroll,
+         "forecast_sales": render_more.forecast, "advice": render_more.advice}
 
 
 def render(question: Question, tool: str, data: dict[str, Any]) -> str:
@@ -171,17 +198,38 @@ def render(question: Question, tool: str, data: dict[str, Any]) -> str:
                                  unit=_name(row["unit"] or "")))
         if not data["rows"]:
             lines.append(r.t("ai-nothing"))
+    elif tool in _MORE:
+        lines += _MORE[tool](r, data)
     if "period" in data:
         lines += r.notes(data["period"])
     return "\n".join(lines)
 
 
 def _roles(locale: str, capability: Capability) -> str:
-    return ", ".join(translate(locale, f"role-{role.value}") for role in permissions.roles_with(capability))
+    return ", ".join(texts.t(locale, f"role-{role.value}") for role in permissions.roles_with(capability))
 
 
-async def answer(ctx: tools.ToolContext, text: str, *, question: Question | None = None) -> Answer:
-    """Answer a question offline, for the member in `ctx` (who must have AI_ASK)."""
+def _follow(question: Question, previous: dict[str, Any] | None) -> tuple[str, dict[str, Any]] | None:
+    """ "kecha-chi?" after a question: the same tool and arguments, for the new period."""
+    if not question.follow_up or not previous or question.period is None:
+        return None
+    tool, arguments = previous.get("tool"), previous.get("arguments")
+    if tool not in tools.TOOLS or not isinstance(arguments, dict) or "first" not in arguments:
+        return None
+    question.intent = Intent(previous.get("intent", Intent.SALES.value))
+    question.focus = previous.get("focus")
+    question.branches = [Named(int(i), str(n)) for i, n in previous.get("branches", [])]
+    return tool, {**arguments, "first": question.period.first, "last": question.period.last}
+
+
+def _jsonable(arguments: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in arguments.items()}
+
+
+async def answer(ctx: tools.ToolContext, text: str, *, question: Question | None = None,
+                 previous: dict[str, Any] | None = None) -> Answer:
+    """Answer a question offline, for the member in `ctx` (who must have AI_ASK). `previous` is the last answer's
+    `meta`, so that a bare period ("and yesterday?") asks the last question again."""
     permissions.require(ctx.role, Capability.AI_ASK)
     if question is None:
         question = parse(text, ctx.today, await load_names(ctx) if text.strip() else Names(), ctx.locale)
@@ -194,20 +242,25 @@ async def answer(ctx: tools.ToolContext, text: str, *, question: Question | None
         return plain("ai-empty")
     if question.intent is Intent.SECRET:
         return plain("ai-secret")
+    capability = _OTHER_AREAS.get(question.intent) or (
+        tools.TOOLS[_AREA_TOOLS[question.intent]].capability if question.intent in _AREA_TOOLS else None)
+    if capability is not None and not permissions.can(Role(ctx.membership.role), capability):
+        return plain("ai-refused", roles=_roles(question.language, capability))
     if question.intent in _OTHER_AREAS:
-        capability = _OTHER_AREAS[question.intent]
-        if not permissions.can(Role(ctx.membership.role), capability):
-            return plain("ai-refused", roles=_roles(question.language, capability))
         return plain("ai-not-yet")
     if question.intent is Intent.UNKNOWN:
-        return plain("ai-unknown")
-    if question.future:
+        unknown = plain("ai-unknown")
+        unknown.examples = True
+        return unknown
+    if question.future and question.intent is not Intent.FORECAST:
         return plain("ai-future")
-    name, arguments = _tool_for(question, _default_period(question, ctx.today))
+    followed = _follow(question, previous)
+    name, arguments = followed or _tool_for(question, _default_period(question, ctx.today))
     try:
         data = await tools.call(ctx, name, arguments)
     except tools.ToolError as error:
-        return plain(error.key)
+        return plain(error.key, **error.params)
+    meta = {"tool": name, "arguments": _jsonable(arguments), "intent": question.intent.value,
+            "focus": question.focus, "branches": [[b.id, b.name] for b in question.branches]}
     return Answer(render(question, name, data), question.language, question.script, question.intent.value,
-                  tool=name, arguments={k: (v.isoformat() if isinstance(v, date) else v) for k, v in arguments.items()},
-                  result=data)
+                  tool=name, arguments=_jsonable(arguments), result=data, meta=meta)

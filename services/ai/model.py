@@ -10,19 +10,17 @@ import asyncio
 import html
 import json
 import logging
-from collections import OrderedDict, deque
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 from services.ai import tools
 from services.ai.answer import Answer, answer
+from services.ai.memory import MemoryStore, Store
 from services.ai.parser import detect_language
 from services.permissions import Capability, require
 
 log = logging.getLogger(__name__)
 MAX_TOOL_ROUNDS = 4
-MAX_TURNS = 6
 MAX_QUESTION = 1000
 SYSTEM = (
     "You answer a retail business owner's questions about their own sales, using only the tools given. Today is "
@@ -39,29 +37,6 @@ class ModelConfig:
     model: str
     timeout: float = 20.0
     daily_quota: int = 200
-
-
-@dataclass(slots=True)
-class Memory:
-    """Last turns per (company, user) and answers used per (company, day); in process (one bot replica)."""
-
-    turns: OrderedDict[tuple[int, int], deque[dict[str, Any]]] = field(default_factory=OrderedDict)
-    used: dict[tuple[int, date], int] = field(default_factory=dict)
-    max_conversations: int = 10_000
-
-    def history(self, key: tuple[int, int]) -> deque[dict[str, Any]]:
-        found = self.turns.setdefault(key, deque(maxlen=MAX_TURNS * 2))
-        self.turns.move_to_end(key)
-        while len(self.turns) > self.max_conversations:
-            self.turns.popitem(last=False)
-        return found
-
-    def take(self, company_id: int, day: date, quota: int) -> bool:
-        used = self.used.get((company_id, day), 0)
-        if used >= quota:
-            return False
-        self.used[(company_id, day)] = used + 1
-        return True
 
 
 class ModelFailed(Exception):
@@ -84,27 +59,44 @@ async def _complete(client: Any, config: ModelConfig, messages: list[dict[str, A
     return response.choices[0].message
 
 
-async def ask_model(ctx: tools.ToolContext, text: str, config: ModelConfig, memory: Memory, *, user_id: int,
+Memory = MemoryStore  # the in-process store, kept under its old name
+
+
+def _offline_note(offline: Answer, key: str) -> Answer:
+    """The offline answer, marked: the model did not answer (a clear note, in the question's language)."""
+    from services.ai.answer import _Renderer
+    from services.ai.parser import Intent, Question
+
+    renderer = _Renderer(Question(offline.text, offline.language, offline.script, Intent.UNKNOWN))
+    offline.text = f"{offline.text}\n\n{renderer.t(key)}"
+    offline.path, offline.note = "fallback", key
+    return offline
+
+
+async def ask_model(ctx: tools.ToolContext, text: str, config: ModelConfig, memory: Store, *, user_id: int,
                     client: Any | None = None) -> Answer:
-    """Answer with the model, or offline when it fails or the quota is spent. The result's `arguments` holds the
-    tool calls made."""
+    """Answer with the model, or offline when it fails or the quota is spent (the answer then says so). The
+    result's `arguments` holds the tool calls made."""
     require(ctx.role, Capability.AI_ASK)
     text = text[:MAX_QUESTION]
-    offline = await answer(ctx, text)
-    if offline.intent in {"secret", "payroll", "expenses", "cash", "tax", "purchases"} or not text.strip():
+    history = await memory.history(ctx.company_id, user_id)
+    previous = next((turn.get("meta") for turn in reversed(history) if turn["role"] == "assistant"), None)
+    offline = await answer(ctx, text, previous=previous or None)
+    if offline.intent in {"secret", "tax", "purchases"} or not text.strip():
         return offline  # refusals and areas without tools never reach the model
-    if not memory.take(ctx.company_id, ctx.today, config.daily_quota):
-        return offline
+    if offline.tool is None and offline.intent not in {"unknown", "sales"}:
+        return offline  # refused or not answerable (a role, the future): the model would not do better
+    if not await memory.take(ctx.company_id, ctx.today, config.daily_quota):
+        return _offline_note(offline, "ai-quota-spent")
     if client is None:
         from openai import AsyncOpenAI  # imported only on the model path
 
         client = AsyncOpenAI(api_key=config.api_key, base_url=config.base_url, timeout=config.timeout,
                              max_retries=0)
-    language, script = detect_language(text)
-    history = memory.history((ctx.company_id, user_id))
+    language, script = detect_language(text, ctx.locale)
     messages: list[dict[str, Any]] = [
         {"role": "system", "content": SYSTEM.format(today=ctx.today.isoformat(), language=f"{language}-{script}")},
-        *history, {"role": "user", "content": text}]
+        *({"role": t["role"], "content": t["content"]} for t in history), {"role": "user", "content": text}]
     schemas = [tool.schema() for tool in tools.tools_for(ctx.role)]
     calls: list[dict[str, Any]] = []
     try:
@@ -115,19 +107,23 @@ async def ask_model(ctx: tools.ToolContext, text: str, config: ModelConfig, memo
                 content = (getattr(message, "content", None) or "").strip()
                 if not content or not calls:
                     raise ModelFailed("an answer without a tool result")
-                history.extend([{"role": "user", "content": text}, {"role": "assistant", "content": content}])
-                return Answer(html.escape(content, quote=False), language, script, "model", tool=calls[-1]["name"],
-                              arguments={"calls": calls}, result=calls[-1]["result"])
+                last = calls[-1]
+                return Answer(html.escape(content, quote=False), language, script, "model", tool=last["name"],
+                              arguments={"calls": calls}, result=last["result"], path="model",
+                              meta={"tool": last["name"], "arguments": last["arguments"], "intent": "sales",
+                                    "focus": None, "branches": []})
             messages.append({"role": "assistant", "content": None, "tool_calls": [
                 {"id": c.id, "type": "function", "function": {"name": c.function.name,
                                                               "arguments": c.function.arguments}}
                 for c in tool_calls]})
             for call in tool_calls:
                 name = call.function.name
-                if name not in tools.TOOLS:
-                    raise ModelFailed(f"invented tool {name[:40]!r}")
+                if name not in tools.TOOLS or not any(t.name == name for t in tools.tools_for(ctx.role)):
+                    raise ModelFailed(f"invented or forbidden tool {name[:40]!r}")
                 try:
                     arguments = json.loads(call.function.arguments or "{}")
+                    if not isinstance(arguments, dict):
+                        raise TypeError("arguments are not an object")
                     result = await tools.call(ctx, name, arguments)
                 except tools.ToolError as error:
                     result = {"error": error.key}
@@ -138,4 +134,5 @@ async def ask_model(ctx: tools.ToolContext, text: str, config: ModelConfig, memo
         raise ModelFailed("too many tool rounds")
     except ModelFailed as failure:
         log.warning("model failed for company %s: %s; answering offline", ctx.company_id, failure)
-        return offline
+        offline.arguments = {**offline.arguments, "model_error": str(failure)[:120]}
+        return _offline_note(offline, "ai-model-fallback")

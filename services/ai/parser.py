@@ -36,6 +36,8 @@ class Intent(StrEnum):
     CASH = "cash"
     TAX = "tax"
     PURCHASES = "purchases"
+    FORECAST = "forecast"
+    ADVICE = "advice"
     SECRET = "secret"
     UNKNOWN = "unknown"
 
@@ -53,6 +55,7 @@ class Names:
     branches: Sequence[Named] = ()
     sellers: Sequence[Named] = ()
     products: Sequence[Named] = ()
+    payments: Sequence[Named] = ()  # payment types (Uzcard, Humo, Click...)
 
 
 @dataclass(slots=True)
@@ -69,6 +72,10 @@ class Question:
     branches: list[Named] = field(default_factory=list)
     seller: Named | None = None
     product: Named | None = None
+    payment_kind: str | None = None  # cash | cashless
+    payments: list[Named] = field(default_factory=list)
+    horizon: int = 7  # days ahead, for a forecast
+    follow_up: bool = False  # only a period ("kecha-chi?", "а вчера?"): the last question again, for it
 
 
 # --- normalising ----------------------------------------------------------------------------------------------------
@@ -168,6 +175,11 @@ _KW: dict[str, tuple[str, ...]] = {
     "purchases": _kw("xarid", "zakup", "purchase", "supplier", "postavsh", "taminotchi", "yetkazib"),
     "cash": _kw("kassada", "kassa qoldi", "kassa balans", "cash balance", "cash register", "ostatok kass",
                 "v kasse", "balans kass"),
+    "forecast": _kw("prognoz", "bashorat", "forecast", "predict", "kutilayotgan", "kutilyapti", "taxmin",
+                    "ozhida", "expected sales", "budet prodan", "will we sell", "will sell", "sotamiz"),
+    "advice": _kw("maslahat", "tavsiya", "sovet", "rekomend", "advice", "advise", "recommend", "suggest",
+                  "nima buyurtma", "buyurtma ber", "nimani zakaz", "chto zakaz", "what to order", "reorder",
+                  "dead stock", "olik tovar", "sotilmayapti", "ne prodayut", "zalezh"),
     "low_stock": _kw("kam qoldi", "kam qolgan", "tugayapti", "tugab", "tugadi", "zakanchiva", "malo ostal",
                      "low stock", "running out", "run out", "below minimum"),
     "stock": _kw("qoldiq", "ostat", "stock", "sklad", "ombor", "zaxira", "zapas", "on hand", "inventory",
@@ -184,6 +196,8 @@ _KW: dict[str, tuple[str, ...]] = {
     "returns": _kw("qaytar", "vozvrat", "return", "refund"),
     "average": _kw("ortacha", "sredn", "average", "avg"),
     "receipts": _kw("chek", "cheki", "receipt", "nechta chek", "skolko chek"),
+    "cash_pay": _kw("naqd", "nalich", "cash", "nal"),
+    "cashless": _kw("karta", "kart", "card", "plastik", "beznal", "cashless", "non cash", "terminal"),
     "payments": _kw("naqd", "nalich", "karta", "kart", "card", "uzcard", "humo", "click", "payme", "tolov",
                     "oplat", "payment", "plastik"),
     "sales": _kw("savdo", "sotuv", "sotdi", "sotild", "sotilgan", "prodazh", "prodal", "vyruch", "viruch",
@@ -191,6 +205,7 @@ _KW: dict[str, tuple[str, ...]] = {
                  "income", "daromad", "kassa"),
 }
 
+_NEXT_WORDS = _kw("keyingi", "kelasi", "sleduyush", "next", "blizhaysh", "coming", "kelgusi")
 _DAY_WORDS = _kw("kun", "kunlik", "kunda", "den", "dnya", "dney", "day", "days", "sutka")
 _LAST_N_WORDS = _kw("oxirgi", "songgi", "ohirgi", "poslednie", "poslednix", "poslednih", "last", "past", "za poslednie")
 
@@ -315,21 +330,40 @@ def _name_key(name: str) -> str:
     return to_latin(normalise(name)).replace("'", "")
 
 
-def match_names(text_latin: str, candidates: Sequence[Named], *, cutoff: float = 85) -> list[Named]:
-    """Names the question mentions (fuzzy: typos, other script, a word of a longer name)."""
+def _akan(word: str) -> str:
+    """Russian spellings of Uzbek names write an unstressed o as a: "Чиланзар" for Chilonzor."""
+    return word.replace("o", "a")
+
+
+def match_names(text_latin: str, candidates: Sequence[Named], *, cutoff: float = 85,
+                suffixes: bool = True) -> list[Named]:
+    """Names the question mentions (fuzzy: typos, other script, a word of a longer name, a word with a case
+    suffix when `suffixes`). A word several names share ("filiali") tells them apart from nothing, so it is not
+    matched on its own."""
     if not candidates:
         return []
+    keys = [(_name_key(candidate.name), candidate) for candidate in candidates]
+    shared: dict[str, int] = {}
+    for key, _ in keys:
+        for word in set(key.split()):
+            shared[word] = shared.get(word, 0) + 1
+    text_words = [w for w in text_latin.split() if len(w) >= 4]
+    akan_words = [_akan(w) for w in text_words]
     found: list[tuple[float, Named]] = []
-    for candidate in candidates:
-        key = _name_key(candidate.name)
+    for key, candidate in keys:
         if not key:
             continue
-        score = fuzz.partial_ratio(key, text_latin) if len(key) >= 4 else (100.0 if key in text_latin.split() else 0)
-        text_words = [w for w in text_latin.split() if len(w) >= 4]
-        for word in (w for w in key.split() if len(w) >= 4 and not w[0].isdigit()):
+        whole = len(key) >= 4 and (suffixes or " " in key)  # "payme" is not in "payments"
+        score = fuzz.partial_ratio(key, text_latin) if whole else (100.0 if key in text_latin.split() else 0)
+        words = [w for w in key.split() if len(w) >= 4 and not w[0].isdigit()]
+        distinctive = [w for w in words if shared.get(w, 0) == 1]
+        if distinctive and len(distinctive) < len(words):
+            score = min(score, 84.0)  # the whole-name score leans on a shared word: let the distinctive ones decide
+        for word in distinctive:
             best = process.extractOne(word, text_words, scorer=fuzz.ratio) if text_words else None
-            prefixed = any(t.startswith(word[:-1]) for t in text_words)  # "chilonzorda", "yunusobodda"
-            score = max(score, best[1] if best else 0, 95.0 if prefixed else 0)
+            akan = process.extractOne(_akan(word), akan_words, scorer=fuzz.ratio) if akan_words else None
+            prefixed = suffixes and any(t.startswith(word[:-1]) for t in text_words)  # "chilonzorda"
+            score = max(score, best[1] if best else 0, (akan[1] - 1) if akan else 0, 95.0 if prefixed else 0)
         if score >= cutoff:
             found.append((score, candidate))
     if not found:
@@ -386,6 +420,12 @@ def parse(text: str, today: date, names: Names | None = None, fallback_language:
         question.intent = Intent.PURCHASES
     elif has("cash"):
         question.intent = Intent.CASH
+    elif has("forecast"):
+        question.intent = Intent.FORECAST
+        question.product = products[0] if products else None
+        question.horizon = _horizon(words, joined, future)
+    elif has("advice"):
+        question.intent = Intent.ADVICE
     elif has("low_stock"):
         question.intent = Intent.LOW_STOCK
     elif has("stock"):
@@ -403,8 +443,12 @@ def parse(text: str, today: date, names: Names | None = None, fallback_language:
         question.intent = Intent.TOP_BRANCHES
     elif has("compare"):
         question.intent = Intent.COMPARE
-    elif period is not None or has("sales") or has("returns") or has("average") or has("receipts") or has("payments"):
+    elif period is not None or has("sales") or has("returns") or has("average") or has("receipts") or has("payments") \
+            or has("cash_pay") or has("cashless"):
         question.intent = Intent.SALES
+        others = ("sales", "returns", "average", "receipts", "payments", "cash_pay", "cashless")
+        question.follow_up = period is not None and not any(has(k) for k in others) and not branches \
+            and len(words) <= 5
     if question.intent in {Intent.TOP_PRODUCTS, Intent.TOP_BRANCHES, Intent.TOP_SELLERS, Intent.STOCK,
                            Intent.LOW_STOCK}:
         question.limit = _limit(words)
@@ -414,4 +458,25 @@ def parse(text: str, today: date, names: Names | None = None, fallback_language:
         if question.intent is Intent.SALES and has(focus):
             question.focus = focus
             break
+    if question.intent is Intent.SALES:
+        question.payments = match_names(joined, names.payments, cutoff=90, suffixes=False)
+        if has("cash_pay") and not has("cashless"):
+            question.payment_kind = "cash"
+        elif has("cashless") and not question.payments:
+            question.payment_kind = "cashless"
+        if question.payment_kind or question.payments:
+            question.focus = "payments"
     return question
+
+
+def _horizon(words: list[str], joined: str, future: bool) -> int:
+    """Days ahead a forecast question asks for: "keyingi 14 kun", "next week", "ertaga"; 7 unless it says."""
+    for index, word in enumerate(words[:-1]):
+        if word.isdigit() and any(words[index + 1].startswith(d) for d in _DAY_WORDS):
+            return max(1, min(28, int(word)))
+    nexts = any(w.startswith(n) for w in words for n in _NEXT_WORDS)
+    if nexts and any(w.startswith(m) for w in words for m in _kw("oy", "mesyats", "month")):
+        return 28
+    if future and not nexts:
+        return 1  # "ertaga", "tomorrow"
+    return 7

@@ -16,12 +16,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.i18n import translate
+from db.finance import CashRegister, ExpenseStatus
 from db.models import Branch, Membership, Role
-from db.regos_data import Item, StockLevel
+from db.regos_data import Item, PaymentType, StockLevel
 from services import permissions
 from services.errors import PermissionDenied
-from services.payroll.sales import imported_days
 from services.permissions import Capability
+from services.reports.coverage import coverage
 from services.reports.periods import MAX_RANGE_DAYS, Period
 from services.reports.sales import SalesReport, Totals, sales_report
 
@@ -86,6 +88,18 @@ class StockArgs(BaseModel):
     limit: int = Field(default=20, ge=1, le=MAX_TOP)
 
 
+class ForecastArgs(BaseModel):
+    days: int = Field(default=7, ge=1, le=28, description="how many days ahead, from tomorrow")
+    branch_ids: list[int] | None = None
+    item_regos_id: int | None = Field(default=None, description="a product's quantity instead of net sales")
+
+
+class AdviceArgs(BaseModel):
+    branch_ids: list[int] | None = None
+    lead_time_days: int = Field(default=7, ge=1, le=60, description="days a reorder takes to arrive")
+    dead_days: int = Field(default=30, ge=7, le=180, description="unsold for this many days counts as dead stock")
+
+
 # --- helpers --------------------------------------------------------------------------------------------------------
 
 
@@ -119,12 +133,12 @@ async def _scope(ctx: ToolContext, wanted: list[int] | None) -> tuple[list[int],
     return [b.id for b in chosen], chosen
 
 
-async def missing_days(ctx: ToolContext, period: Period, report: SalesReport | None = None) -> list[date]:
-    """Days of the period up to today that were never imported (no sync record and no rows)."""
-    found = await imported_days(ctx.session, ctx.company_id, period.first, period.last)
-    if report is not None:
-        found.update(row.day for row in report.days if not row.totals.is_empty)
-    return [d for d in period.dates() if d <= ctx.today and d not in found]
+async def missing_days(ctx: ToolContext, period: Period, report: SalesReport | None = None,
+                       branch_ids: list[int] | None = None) -> list[date]:
+    """Days of the period up to today that some branch of the scope never imported (services.reports.coverage,
+    the one rule): a figure over them is marked, never shown as zero."""
+    covered = await coverage(ctx.session, ctx.company_id, period, ctx.today, branch_ids)
+    return sorted(covered.missing)
 
 
 def _period_data(period: Period, requested_last: date, missing: list[date]) -> dict[str, Any]:
@@ -136,7 +150,7 @@ async def _report(ctx: ToolContext, args: PeriodArgs, **kwargs: Any) -> tuple[Sa
     period = _period(args, ctx.today)
     branch_ids, _ = await _scope(ctx, args.branch_ids)
     report = await sales_report(ctx.session, ctx.company_id, period, branch_ids=branch_ids, **kwargs)
-    return report, _period_data(period, args.last, await missing_days(ctx, period, report))
+    return report, _period_data(period, args.last, await missing_days(ctx, period, report, branch_ids))
 
 
 # --- the tools ------------------------------------------------------------------------------------------------------
@@ -234,6 +248,103 @@ async def low_stock(ctx: ToolContext, args: StockArgs) -> dict[str, Any]:
                       "min_quantity": str(i.min_quantity)} for i, q in rows[:args.limit]]}
 
 
+# --- payments, expenses, cash, payroll --------------------------------------------------------------------------------
+
+
+class PaymentArgs(PeriodArgs):
+    payment_regos_ids: list[int] | None = Field(default=None, description="payment type ids (from sales_summary)")
+    kind: Literal["cash", "cashless"] | None = Field(default=None, description="all cash or all cashless types")
+
+
+class MonthArgs(BaseModel):
+    month: date = Field(description="any day of the month (YYYY-MM-DD)")
+
+
+async def sales_by_payment(ctx: ToolContext, args: PaymentArgs) -> dict[str, Any]:
+    report, period = await _report(ctx, args, compare=False)
+    cash_ids = set((await ctx.session.scalars(select(PaymentType.regos_id).where(
+        PaymentType.company_id == ctx.company_id, PaymentType.is_cash.is_(True)))).all())
+    rows = [p for p in report.payments
+            if (not args.payment_regos_ids or p.regos_id in args.payment_regos_ids)
+            and (args.kind is None or (p.regos_id in cash_ids) == (args.kind == "cash"))]
+    total = sum((p.net for p in rows), Decimal("0.00"))
+    return {"period": period, "kind": args.kind, "total": money(total), "net_sales": money(report.totals.net_sales),
+            "rows": [{"payment_regos_id": p.regos_id, "name": p.name, "sales": money(p.sales),
+                      "refunds": money(p.refunds), "net": money(p.net)} for p in rows]}
+
+
+async def expenses_summary(ctx: ToolContext, args: PeriodArgs) -> dict[str, Any]:
+    from services import expenses
+    from services.approvals.kinds import Label
+
+    period = _period(args, ctx.today)
+    branch_ids, _ = await _scope(ctx, args.branch_ids)
+    approved = await expenses.approved_expenses(ctx.session, ctx.company_id, period, branch_ids)
+    pending = await expenses.list_expenses(ctx.session, ctx.membership, expenses.ExpenseFilter(
+        period, status=ExpenseStatus.PENDING), per_page=1)
+
+    def label(value: Any) -> str:
+        return translate(ctx.locale, value.key, **value.params) if isinstance(value, Label) else value
+
+    return {"period": _period_data(period, args.last, []), "approved_count": approved.count,
+            "approved_amount": money(approved.amount), "pending_count": pending.total_count,
+            "pending_amount": money(pending.total_amount),
+            "categories": [{"name": label(t.category), "count": t.count, "amount": money(t.amount)}
+                           for t in approved.by_category]}
+
+
+async def cash_balances(ctx: ToolContext, args: StockArgs) -> dict[str, Any]:
+    from services import cash
+
+    branch_ids, _ = await _scope(ctx, args.branch_ids)
+    scoped = args.branch_ids or permissions.branch_scope(ctx.membership) is not None
+    registers = [r for r in (await ctx.session.scalars(select(CashRegister).where(
+        CashRegister.company_id == ctx.company_id, CashRegister.archived_at.is_(None))
+        .order_by(CashRegister.id))).all() if not scoped or r.branch_id in branch_ids]
+    held = await cash.balances(ctx.session, [r.id for r in registers])
+    return {"total": money(sum(held.values(), Decimal("0.00"))), "rows": [
+        {"register_id": r.id, "name": r.name, "balance": money(held[r.id]),
+         "limit": money(r.cash_limit) if r.cash_limit is not None else None} for r in registers]}
+
+
+async def payroll_summary(ctx: ToolContext, args: MonthArgs) -> dict[str, Any]:
+    from services.payroll.compute import compute_month, line_totals
+    from services.payroll.runs import latest_run, run_lines
+
+    if permissions.branch_scope(ctx.membership) is not None:
+        raise ToolError("ai-error-payroll-scope")  # payroll is company-wide: not for one branch's people
+    month = args.month.replace(day=1)
+    if month > ctx.today:
+        raise ToolError("ai-error-future")
+    run = await latest_run(ctx.session, ctx.company_id, month)
+    if run is not None and run.status != "draft":
+        lines = await run_lines(ctx.session, run.id)
+        totals, status = line_totals(lines), run.status
+        names = [(line.name, line.net) for line in lines]
+    else:
+        computed = await compute_month(ctx.session, ctx.company_id, month, today=ctx.today)
+        totals, status = computed.totals(), "draft"
+        names = [(line.name, line.result.net) for line in computed.lines]
+    return {"month": month.isoformat(), "status": status, "employees": totals["employees"],
+            "gross": totals["gross"], "net": totals["net"], "pit": totals["pit"],
+            "social_tax": totals["social_tax"], "commissions": money(
+                Decimal(totals["retail_commission"]) + Decimal(totals["wholesale_commission"])),
+            "employer_cost": totals["employer_cost"],
+            "rows": [{"name": n, "net": money(Decimal(v))} for n, v in names[:MAX_TOP]]}
+
+
+async def forecast_sales(ctx: ToolContext, args: Any) -> dict[str, Any]:
+    from services.ai.forecast import forecast_tool
+
+    return await forecast_tool(ctx, args)
+
+
+async def advice(ctx: ToolContext, args: Any) -> dict[str, Any]:
+    from services.ai.advice import advice_tool
+
+    return await advice_tool(ctx, args)
+
+
 # --- the catalogue --------------------------------------------------------------------------------------------------
 
 
@@ -263,11 +374,24 @@ TOOLS: dict[str, Tool] = {tool.name: tool for tool in (
     Tool("product_figures", "One product's quantity and amount sold", ProductArgs, product_figures, _R),
     Tool("stock_on_hand", "Quantity on hand per product (lowest first)", StockArgs, stock_on_hand, _R),
     Tool("low_stock", "Products below their minimum quantity", StockArgs, low_stock, _R),
+    Tool("sales_by_payment", "Net sales by payment type (cash, Uzcard, Humo, Click...), optionally only cash or "
+         "cashless or some types", PaymentArgs, sales_by_payment, _R),
+    Tool("expenses_summary", "Approved expenses by category and those waiting for approval, for a period",
+         PeriodArgs, expenses_summary, Capability.EXPENSE_READ),
+    Tool("cash_balances", "What each cash register holds now", StockArgs, cash_balances, Capability.CASH_READ),
+    Tool("payroll_summary", "A month's payroll: employees, gross, net, taxes, commissions", MonthArgs,
+         payroll_summary, Capability.PAYROLL_PREPARE),
+    Tool("forecast_sales", "Forecast of daily net sales (company, a branch) or a product's quantity for the next "
+         "days, with an interval and a backtest error", ForecastArgs, forecast_sales, _R),
+    Tool("advice", "Reorder suggestions, dead stock, overstock, branches and sellers falling behind, unusual "
+         "returns", AdviceArgs, advice, _R),
 )}
 
 
 def tools_for(role: Role) -> list[Tool]:
     """The tools a role may call: a model is shown only these."""
+    if not permissions.can(role, Capability.AI_ASK):
+        return []
     return [tool for tool in TOOLS.values() if permissions.can(role, tool.capability)]
 
 

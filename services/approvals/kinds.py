@@ -35,7 +35,8 @@ from services.errors import DomainError
 from services.permissions import Capability
 
 # The modules that register a kind when imported (a new approvable feature adds its module here).
-KIND_MODULES: tuple[str, ...] = ("services.expenses", "services.cash", "services.payroll.approval")
+KIND_MODULES: tuple[str, ...] = ("services.expenses", "services.cash", "services.payroll.approval",
+                                  "services.purchases.records", "services.tax.reports")
 
 DEFAULT_REMIND_AFTER = timedelta(hours=4)
 DEFAULT_ESCALATE_AFTER = timedelta(hours=24)

@@ -9,7 +9,7 @@ The pure parts can be used alone: `parse_amount`, `parse_date` / `find_dates`, `
 """
 
 from services.ocr.dates import find_dates, month_number, parse_date
-from services.ocr.document import OcrPool, default_pool, extract_fields, read_document
+from services.ocr.document import OcrPool, close_default_pool, default_pool, extract_fields, read_document
 from services.ocr.engine import INSTALL_HINT, tesseract_problem
 from services.ocr.loading import MAX_BYTES, MAX_PAGES, load_document, sniff
 from services.ocr.model import (
@@ -44,6 +44,7 @@ __all__ = [
     "Word",
     "amount_candidates",
     "amount_in_words",
+    "close_default_pool",
     "default_pool",
     "extract_fields",
     "find_dates",

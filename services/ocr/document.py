@@ -16,7 +16,17 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from services.ocr.engine import PageRead, limit_threads, read_page, tesseract_problem
+from services.ocr.engine import (
+    PageRead,
+    Staged,
+    finish_page,
+    limit_threads,
+    read_page,
+    recognise_band,
+    split_bands,
+    stage_page,
+    tesseract_problem,
+)
 from services.ocr.extract import assign_parties, classify, find_currency, find_date, find_number, says_without_vat
 from services.ocr.layout import group_lines
 from services.ocr.loading import MAX_BYTES, MAX_PAGES, Loaded, load_document
@@ -130,6 +140,14 @@ def default_pool() -> OcrPool:
     return _default_pool
 
 
+def close_default_pool() -> None:
+    """Stops the shared pool's worker processes (the bot calls it on shutdown); a later read starts a new pool."""
+    global _default_pool
+    pool, _default_pool = _default_pool, None
+    if pool is not None:
+        pool.close()
+
+
 async def read_document(data: bytes, filename: str | None = None, mime: str | None = None, *,
                         max_pages: int = MAX_PAGES, max_bytes: int = MAX_BYTES, pool: OcrPool | None = None,
                         ) -> OcrResult:
@@ -156,8 +174,7 @@ async def read_document(data: bytes, filename: str | None = None, mime: str | No
     infos: list[PageInfo] = []
     blank_pages: list[int] = []
     ocr_pages = [page for page in loaded.pages if page.image is not None]
-    reads: list[PageRead] = list(await asyncio.gather(*(pool.run(read_page, page.image, page.index)
-                                                        for page in ocr_pages)))
+    reads = await _read_pages(pool, [(page.image, page.index) for page in ocr_pages if page.image is not None])
     by_index = {read.info.index: read for read in reads}
     for page in loaded.pages:
         if page.words is not None:
@@ -186,6 +203,35 @@ async def read_document(data: bytes, filename: str | None = None, mime: str | No
         result.problems.append(Problem(ProblemCode.LOW_QUALITY, "the photo is hard to read: blurred, dark or small"))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _idle_cores() -> int:
+    """Cores with nothing to run (a band read in parallel only helps when a core is free to take it)."""
+    cores = os.cpu_count() or 1
+    if not hasattr(os, "getloadavg"):
+        return cores
+    return max(0, round(cores - os.getloadavg()[0]))
+
+
+async def _read_pages(pool: OcrPool, pages: list[tuple[Any, int]]) -> list[PageRead]:
+    """OCR of the pages, in parallel on the pool's workers. When there are fewer pages than workers (a photo),
+    each page is cut across into bands read side by side (when cores are idle), so that one photo takes the time
+    of a part of it."""
+    parts = min(pool.workers // len(pages) if pages else 0, _idle_cores())
+    if parts < 2:
+        return list(await asyncio.gather(*(pool.run(read_page, image, index) for image, index in pages)))
+    staged = await asyncio.gather(*(pool.run(stage_page, image, index) for image, index in pages))
+
+    async def recognise(page: Staged) -> PageRead:
+        if page.blank:
+            return finish_page(page, [], 0.0)
+        bands = split_bands(page.image, parts)
+        reads = await asyncio.gather(*(pool.run(recognise_band, band, page.languages, page.info.index, top)
+                                       for top, band in bands))
+        words = [word for band_words, _ in reads for word in band_words]
+        return finish_page(page, words, max(seconds for _, seconds in reads))
+
+    return list(await asyncio.gather(*(recognise(page) for page in staged)))
 
 
 def _merge(base: OcrResult, extracted: OcrResult) -> OcrResult:

@@ -5,6 +5,7 @@ Everything here is synchronous and CPU-bound; `services.ocr.document` runs it in
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import time
@@ -23,6 +24,7 @@ ALL_LANGUAGES = "uzb+uzb_cyrl+rus+eng"
 LATIN_LANGUAGES = "uzb+eng"
 CYRILLIC_LANGUAGES = "rus+uzb_cyrl"
 UNSURE_LANGUAGES = "uzb+rus"
+PROBE_LANGUAGES = "eng+rus"  # the two fastest models of the two scripts: a probe only needs the script
 INSTALL_HINT = (
     "install Tesseract 5 with the Uzbek (Latin and Cyrillic), Russian and English data: "
     "apt-get install tesseract-ocr tesseract-ocr-uzb tesseract-ocr-uzb-cyrl tesseract-ocr-rus tesseract-ocr-eng"
@@ -147,6 +149,7 @@ class Probe:
     script: str  # "latin", "cyrillic" or "" when unsure
     confidence: float  # mean word confidence in the band
     words: int
+    letters: int = 0  # letters of the script in words read surely: upside-down text gives next to none
 
 
 def _mean_conf(words: list[Word]) -> float:
@@ -154,20 +157,32 @@ def _mean_conf(words: list[Word]) -> float:
     return float(np.mean(scores)) if scores else 0.0
 
 
+def _letters(words: list[Word]) -> tuple[int, int]:
+    """Cyrillic and Latin letters in the words read surely (three letters or more)."""
+    text = " ".join(w.text for w in words if w.conf >= 50 and sum(ch.isalpha() for ch in w.text) >= 3).lower()
+    return sum(ch in _CYRILLIC for ch in text), sum(ch in _LATIN for ch in text)
+
+
+def _small(strip: np.ndarray) -> np.ndarray:
+    """A probe strip at 3/4 size: the script reads as surely, in less time."""
+    h, w = strip.shape[:2]
+    return cv2.resize(strip, (max(1, w * 3 // 4), max(1, h * 3 // 4)), interpolation=cv2.INTER_AREA)
+
+
 def probe(image: np.ndarray) -> Probe:
-    """Which script the page is in, from a strip of its lines read once with a Cyrillic model (rus) and once with a
-    Latin one (uzb): each reads its own script far more surely. Two single-script reads of a strip cost much less
-    than one read with both scripts' models, which tries every word in both."""
-    strip = probe_strip(image)
-    cyrillic = recognise(strip, "rus")
-    latin = recognise(strip, "uzb")
-    if len(cyrillic) + len(latin) < 6:
-        strip = probe_strip(image, where="middle")
-        cyrillic += recognise(strip, "rus")
-        latin += recognise(strip, "uzb")
-    c, lat = _mean_conf(cyrillic), _mean_conf(latin)
-    script = "" if max(c, lat) < 50 else "cyrillic" if c > lat + 4 else "latin" if lat > c + 4 else ""
-    return Probe(script, max(c, lat), max(len(cyrillic), len(latin)))
+    """Which script the page is in, from a strip of its lines read once with a Cyrillic and a Latin model together
+    (uzb+rus): Tesseract keeps, word by word, the model that read it more surely, so the letters of the sure words
+    say the script. A strip from the middle of the page is read too when the top lines (an ID, a QR code, a logo)
+    do not tell."""
+    words = recognise(_small(probe_strip(image, lines=3)), PROBE_LANGUAGES)
+    cyrillic, latin = _letters(words)
+    if cyrillic + latin < 15 or max(cyrillic, latin) < 3 * min(cyrillic, latin):
+        words += recognise(_small(probe_strip(image, lines=3, where="middle")), PROBE_LANGUAGES)
+        cyrillic, latin = _letters(words)
+    script = ""
+    if cyrillic + latin >= 15:  # fewer sure letters than a few words' worth: unsure, both scripts are read
+        script = "cyrillic" if cyrillic > 1.5 * latin else "latin" if latin > 1.5 * cyrillic else ""
+    return Probe(script, _mean_conf(words), len(words), max(cyrillic, latin))
 
 
 @dataclass
@@ -178,8 +193,20 @@ class PageRead:
     image_shape: tuple[int, int]
 
 
-def read_page(image: np.ndarray, index: int, languages: str | None = None) -> PageRead:
-    """One page image (RGB or grey, upright as far as EXIF knows) through preprocessing, orientation, OCR."""
+@dataclass
+class Staged:
+    """A page prepared, turned upright and its script chosen: what is left is to recognise it (whole or in bands)."""
+
+    image: np.ndarray
+    info: PageInfo
+    blank: bool
+    languages: str
+    started: float  # perf_counter when the page's work began (in this process)
+    seconds: float  # time spent so far
+
+
+def stage_page(image: np.ndarray, index: int, languages: str | None = None) -> Staged:
+    """Preprocessing and orientation of one page image (RGB or grey, upright as far as EXIF knows)."""
     started = time.perf_counter()
     limit_threads()
     prepared = prepare_page(image)
@@ -188,8 +215,7 @@ def read_page(image: np.ndarray, index: int, languages: str | None = None) -> Pa
                     cropped=prepared.cropped)
     info.timings["prepare"] = time.perf_counter() - started
     if prepared.text_height == 0 or prepared.ink_share < 0.002:
-        info.seconds = time.perf_counter() - started
-        return PageRead([], info, True, grey.shape[:2])
+        return Staged(grey, info, True, "", started, time.perf_counter() - started)
     rotation = 0
     if text_is_vertical(grey):
         grey = cv2.rotate(grey, cv2.ROTATE_90_CLOCKWISE)
@@ -199,7 +225,7 @@ def read_page(image: np.ndarray, index: int, languages: str | None = None) -> Pa
         grey = cv2.rotate(grey, cv2.ROTATE_180)
         rotation = (rotation + 180) % 360
     first = probe(grey)
-    if upright <= 1.15 and first.confidence < 60:
+    if upright <= 1.15 and first.confidence < 60 and (not first.script or first.letters < 20):
         turned = cv2.rotate(grey, cv2.ROTATE_180)
         second = probe(turned)
         if second.confidence > first.confidence + 10:
@@ -207,12 +233,54 @@ def read_page(image: np.ndarray, index: int, languages: str | None = None) -> Pa
     if languages is None:
         languages = {"latin": LATIN_LANGUAGES, "cyrillic": CYRILLIC_LANGUAGES}.get(first.script, UNSURE_LANGUAGES)
     info.timings["orient"] = time.perf_counter() - started - info.timings["prepare"]
-    words = recognise(grey, languages, page=index)
-    info.timings["recognise"] = time.perf_counter() - started - info.timings["prepare"] - info.timings["orient"]
     info.rotation = rotation
     info.languages = languages
     info.width, info.height = grey.shape[1], grey.shape[0]
+    return Staged(grey, info, False, languages, started, time.perf_counter() - started)
+
+
+def split_bands(image: np.ndarray, parts: int) -> list[tuple[int, np.ndarray]]:
+    """The page cut across into `parts` bands of about equal height, each cut through a blank gap between lines
+    of text (never through a line), as (top, band); the whole page when no such gap is near."""
+    h = image.shape[0]
+    if parts < 2 or h < 400:
+        return [(0, image)]
+    blank = (image < 128).mean(axis=1) < 0.001
+    cuts = [0]
+    for k in range(1, parts):
+        aim = h * k // parts
+        rows = np.nonzero(blank[max(cuts[-1] + 50, aim - h // 8): aim + h // 8])[0]
+        if len(rows) == 0:
+            continue
+        offset = max(cuts[-1] + 50, aim - h // 8)
+        cuts.append(int(offset + rows[np.argmin(np.abs(rows + offset - aim))]))
+    cuts.append(h)
+    return [(top, image[top:bottom]) for top, bottom in itertools.pairwise(cuts) if bottom - top > 10]
+
+
+def recognise_band(band: np.ndarray, languages: str, page: int, top: int) -> tuple[list[Word], float]:
+    """The words of one band of a page, in page coordinates, and the seconds it took."""
+    started = time.perf_counter()
+    limit_threads()
+    words = recognise(band, languages, page=page)
+    shifted = [Word(w.text, w.conf, w.left, w.top + top, w.width, w.height, w.page, w.block + top * 1000, w.line)
+               for w in words]
+    return shifted, time.perf_counter() - started
+
+
+def finish_page(staged: Staged, words: list[Word], recognise_seconds: float) -> PageRead:
+    info = staged.info
+    info.timings["recognise"] = recognise_seconds
     info.words = len(words)
     info.mean_confidence = float(np.mean([w.conf for w in words])) if words else 0.0
-    info.seconds = time.perf_counter() - started
-    return PageRead(words, info, False, grey.shape[:2])
+    info.seconds = staged.seconds + recognise_seconds
+    return PageRead(words, info, staged.blank, staged.image.shape[:2])
+
+
+def read_page(image: np.ndarray, index: int, languages: str | None = None) -> PageRead:
+    """One page image (RGB or grey, upright as far as EXIF knows) through preprocessing, orientation, OCR."""
+    staged = stage_page(image, index, languages)
+    if staged.blank:
+        return finish_page(staged, [], 0.0)
+    words, seconds = recognise_band(staged.image, staged.languages, index, 0)
+    return finish_page(staged, words, seconds)

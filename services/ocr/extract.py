@@ -25,7 +25,7 @@ from services.ocr.layout import (
     segments,
 )
 from services.ocr.model import DocumentKind, Field, Word
-from services.ocr.numbers import parse_tin
+from services.ocr.numbers import boxed_tin, parse_tin
 
 _LOOKALIKE_TO_LATIN = str.maketrans("АВЕКМНОРСТХУЁҒІ", "ABEKMHOPCTXYEFI")
 _DATE_LABELS = ["sana", "сана", "дата", "date", "от", "dan", "sanasi", "санаси", "dated"]
@@ -203,14 +203,19 @@ def find_tins(lines: list[Line]) -> list[TinMark]:
             text = " ".join(w.text for w in tail)
             if glued:
                 text = text[len(glued):]
-            tin = parse_tin(text)
+            tin = boxed_tin(text) or parse_tin(text)
             if tin:
                 marks.append(TinMark(tin, line.page, word.left, word.top, _conf(tail) if tail else 0.5, True))
         if not any(m.top == line.words[0].top for m in marks):
-            for word in words:
+            for k, word in enumerate(words):
                 digits = word.text.strip(" .,:;|()[]")
                 if re.fullmatch(r"[1-9]\d{8}", digits):
                     marks.append(TinMark(digits, line.page, word.left, word.top, word.conf / 100, False))
+                    continue
+                boxed = boxed_tin(" ".join(w.text for w in words[k:k + 3])) if len(digits) >= 4 else None
+                if boxed and (k == 0 or boxed_tin(" ".join(w.text for w in words[k - 1:k + 2])) != boxed):
+                    # digit boxes whose label OCR put on another line: the boxes alone are a TIN
+                    marks.append(TinMark(boxed, line.page, word.left, word.top, word.conf / 100, True))
     return marks
 
 

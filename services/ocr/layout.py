@@ -97,6 +97,8 @@ BUYER_LABELS = [
     "bill to", "recipient",
 ]
 TIN_LABELS = ["stir", "стир", "инн", "inn", "tin", "soliq to'lovchining identifikatsiya raqami"]
+PAYMENT_LABELS = ["plastik karta", "naqd", "karta", "пластик карта", "нақд", "наличные", "карта", "безналичные",
+                  "card", "cash", "uzcard", "humo", "click", "payme"]
 TOTAL_LABELS = ["jami", "жами", "итого", "всего", "total", "grand total", "jami summa", "итог"]
 WITH_VAT_WORDS = ["qqs bilan", "ққс билан", "с ндс", "с учетом ндс", "incl. vat", "including vat", "with vat",
                   "to'lov", "тўлов", "к оплате", "due", "jami to'lov"]
@@ -110,7 +112,8 @@ INVOICE_WORDS = ["hisobvaraq-faktura", "hisob-faktura", "ҳисобварақ-ф
                  "invoice", "faktura", "фактура", "счет", "счёт", "hisobvaraq"]
 WAYBILL_WORDS = ["yuk xati", "юк хати", "накладная", "delivery note", "waybill", "yo'l varaqasi", "товарная накладная"]
 RECEIPT_WORDS = ["chek", "чек", "receipt", "fiskal", "фискал", "fiscal", "kassir", "кассир", "cashier"]
-NUMBER_LABELS = ["№", "no", "no.", "n", "nº", "n°", "#", "raqami", "номер", "number", "ne", "мо", "м", "ме", "nо"]
+NUMBER_LABELS = ["№", "no", "no.", "n", "nº", "n°", "#", "raqami", "номер", "number", "ne", "мо", "м", "ме", "nо", "n2",
+                 "&"]  # "№" as OCR reads it too
 UNITS = {norm(unit) for unit in {
     "dona", "дона", "шт", "шт.", "pcs", "pc", "kg", "кг", "qop", "қоп", "мешок", "bag", "quti", "қути", "кор",
     "кор.", "box", "pachka", "пачка", "pack", "l", "л", "litr", "литр", "m", "м", "blok", "блок", "ming", "тн",

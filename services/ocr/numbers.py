@@ -147,12 +147,25 @@ def parse_tin(text: str) -> str | None:
     return None
 
 
+_BOXED = re.compile(r"(?<!\d)[1-9](?:[1lI|]\d){8}[1lI|]?(?!\d)")
+
+
+def boxed_tin(text: str) -> str | None:
+    """A TIN printed one digit per box, when OCR read every box border between the digits as a 1
+    ("|3|2|3|3|9|2|4|4|8|" → "31213131912141418"): nine digits with a border after each of the first eight."""
+    compact = re.sub(r"[\s\[\]()]", "", text)
+    match = _BOXED.search(compact)
+    if match is None:
+        return None
+    return match.group(0)[0::2][:9]
+
+
 def digit_confusions(digit: str) -> str:
     """Digits OCR mistakes for `digit` (used to mend a number that breaks an arithmetic check)."""
     return _CONFUSIONS.get(digit, "")
 
 
-_PAIRS = ["08", "06", "09", "17", "14", "27", "38", "35", "56", "58", "68", "89", "69", "13"]
+_PAIRS = ["08", "06", "09", "17", "14", "27", "38", "35", "56", "58", "68", "89", "69", "13", "46"]
 _CONFUSIONS = {d: "".join(sorted({p[1] if p[0] == d else p[0] for p in _PAIRS if d in p})) for d in "0123456789"}
 
 
@@ -166,3 +179,22 @@ def one_digit_variants(value: Decimal) -> list[Decimal]:
                 continue
             out.append(Decimal(text[:i] + other + text[i + 1:]))
     return out
+
+
+def misread_distance(read: Decimal, true: Decimal) -> int | None:
+    """How many confusable digits (6/8, 3/5, 1/7 ...) OCR must have misread to print `true` as `read`, counting a
+    cell border read as a leading 1 ("|4 487 800" → 14487800) as one; None when misreading cannot explain it."""
+    a, b = f"{money(read):f}", f"{money(true):f}"
+    extra = 0
+    if len(a) == len(b) + 1 and a.startswith("1"):
+        a, extra = a[1:], 1
+    if len(a) != len(b):
+        return None
+    count = extra
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            continue
+        if x not in digit_confusions(y):
+            return None
+        count += 1
+    return count

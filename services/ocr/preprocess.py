@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 MAX_SIDE = 3200  # larger photos are shrunk first: nothing on an invoice needs more
-TARGET_TEXT_HEIGHT = 22.0  # px: the capital-letter height Tesseract reads well at (larger only costs time)
+TARGET_TEXT_HEIGHT = 22.0  # px: the capital-letter height Tesseract reads well at (at 16-19 px it misreads more digits)
 MAX_UPSCALE = 2.6
 MAX_OUTPUT_PIXELS = 16_000_000
 

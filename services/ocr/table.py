@@ -8,12 +8,29 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from rapidfuzz import fuzz, process
+
 from services.ocr.layout import NO_VAT_WORDS, TOTAL_LABELS, UNITS, VAT_WORDS, Line, contains_label, norm
 from services.ocr.model import Field, LineItem
 from services.ocr.numbers import CENT, close, money, one_digit_variants
 from services.ocr.tokens import Token, line_readings
 
-_CODE = re.compile(r"^\d{8,}$")  # IKPU, barcodes: not part of a name, not a quantity
+_CODE = re.compile(r"^(\d{12,}|0\d{7,})$")  # IKPU, barcodes: not part of a name, not a quantity (an amount that lost
+# its decimal point, "25080000", is not one: amounts never start with 0 and stay under 12 figures)
+_BORDERS = "|[](){}!Il1J;:_-—–=«»‚,."  # what OCR makes of a cell border or a dotted rule beside a name
+_MARKS = "|[](){}!;:_-—–=«»‚,."
+_UNIT_LIST = sorted(UNITS)
+
+
+def is_unit(text: str) -> bool:
+    """A unit of measure, as printed or misread by a letter ("мешож" for "мешок", "nona" for "дона")."""
+    t = norm(text).strip(_MARKS + " ")
+    if t in UNITS or t.rstrip(".") in UNITS:
+        return True
+    if len(t) < 4:
+        return False
+    match = process.extractOne(t, _UNIT_LIST, scorer=fuzz.ratio, score_cutoff=75)
+    return match is not None and len(match[0]) >= 4
 
 
 @dataclass
@@ -30,7 +47,25 @@ class RowMatch:
 
 
 def _values(token: Token) -> list[Decimal]:
-    return [v for v in (token.value, *token.alternatives) if v is not None]
+    values = [v for v in (token.value, *token.alternatives) if v is not None]
+    digits = token.text.replace(" ", "").strip(_BORDERS + "°")
+    if values and re.fullmatch(r"\d{2,}00", digits):
+        values.append(values[0] / 100)  # "7500.00" with its decimal point lost: "750000"
+    return values
+
+
+def _witnessed(expected: Decimal, tokens: list[Token], after: int) -> bool:
+    """Whether the VAT or the amount with VAT printed after the amount (at 12, 15 or 20%) says that the amount is
+    `expected` (quantity × price), when the amount itself was misread in more than one way."""
+    for token in tokens[after + 1:]:
+        if not token.is_number or token.percent is not None:
+            continue
+        for value in _values(token):
+            for rate in (Decimal(12), Decimal(15), Decimal(20)):
+                if close(value, money(expected * rate / 100), Decimal("0.02")) or close(
+                        value, money(expected * (100 + rate) / 100), Decimal("0.02")):
+                    return True
+    return False
 
 
 def _fits(quantity: Decimal, price: Decimal, amount: Decimal) -> bool:
@@ -39,11 +74,22 @@ def _fits(quantity: Decimal, price: Decimal, amount: Decimal) -> bool:
     return close(money(quantity * price), amount, Decimal("0.011"))
 
 
+def _triples(tokens: list[Token], numbers: list[int]) -> list[tuple[int, int, int, int]]:
+    """Quantity, price and amount: three numbers in a row, or with one stray figure between them that is only a
+    cell border read as a digit ("| 1 |" → "1"), marked by how many were skipped."""
+    out = [(numbers[n], numbers[n + 1], numbers[n + 2], 0) for n in range(len(numbers) - 2)]
+    for n in range(len(numbers) - 3):
+        q, x, y, z = numbers[n:n + 4]
+        for stray, triple in ((x, (q, y, z)), (y, (q, x, z))):
+            if tokens[stray].text.strip(_BORDERS) in ("", "1", "l", "I"):
+                out.append((*triple, 1))
+    return out
+
+
 def _match_row(tokens: list[Token]) -> RowMatch | None:
     numbers = [i for i, t in enumerate(tokens) if t.is_number and not _CODE.match(t.text.replace(" ", ""))]
     best: RowMatch | None = None
-    for n in range(len(numbers) - 2):
-        q, p, a = numbers[n], numbers[n + 1], numbers[n + 2]
+    for q, p, a, skipped in _triples(tokens, numbers):
         for quantity in _values(tokens[q]):
             for price in _values(tokens[p]):
                 for amount in _values(tokens[a]):
@@ -64,9 +110,13 @@ def _match_row(tokens: list[Token]) -> RowMatch | None:
                             if _fits(variant, price, amount):
                                 quantity, mended, found = variant, 1, True
                                 break
+                    if not found and amount > 0 and price > 0 and quantity > 0 and quantity <= 100_000:
+                        expected = money(quantity * price)
+                        if abs(expected - amount) < amount / 2 and _witnessed(expected, tokens, a):
+                            amount, mended, found = expected, 1, True
                     if not found:
                         continue
-                    score = 10 - 4 * mended + 0.01 * q + (1 if price >= 100 else 0)
+                    score = 10 - 4 * mended - 2 * skipped + 0.01 * q + (1 if price >= 100 else 0)
                     if best is None or score > best.score:
                         best = RowMatch(score, q, p, a, quantity, price, amount, mended, tokens)
     return best
@@ -121,21 +171,32 @@ def _vat_extras(item: LineItem, tokens: list[Token], after: int, without_vat: bo
         item.amount_with_vat = Field(amount, 0.8, "arithmetic")
 
 
+def _is_border(token: Token) -> bool:
+    return not token.text.strip(_BORDERS) or (len(token.text) == 1 and token.text in "Il1|J")
+
+
 def _name_and_unit(tokens: list[Token], q: int) -> tuple[str, str | None, float]:
+    """The name left of the quantity: without the row number, the IKPU / barcode, the unit and the cell borders
+    OCR read as letters ("| 2 | Rice Laser | kg |" → "Rice Laser", "kg")."""
     unit = None
-    name_tokens = [t for t in tokens[:q] if t.text.strip("|[](){}!;:,.-—–_") ]
+    words = [t for t in tokens[:q] if not _CODE.match(t.text.replace(" ", "").strip(_BORDERS))]
     after = tokens[q + 1] if q + 1 < len(tokens) else None
-    if name_tokens and norm(name_tokens[-1].text).strip(".") in UNITS | {u.strip(".") for u in UNITS}:
-        unit = name_tokens[-1].text
-        name_tokens = name_tokens[:-1]
-    elif after is not None and not after.is_number and norm(after.text).strip(".") in UNITS:
-        unit = after.text
-    words = [t for t in name_tokens if not _CODE.match(t.text.replace(" ", ""))]
-    if words and words[0].is_number and words[0].value is not None and words[0].value < 1000 and (
-            len(words) > 1):
+    while words and _is_border(words[-1]):
+        words.pop()
+    if len(words) > 1 and is_unit(words[-1].text):
+        unit = words.pop().text.strip(_MARKS)
+    elif after is not None and not after.is_number and is_unit(after.text):
+        unit = after.text.strip(_MARKS)
+    while words and _is_border(words[-1]):
+        words.pop()
+    while words and _is_border(words[0]):
+        words.pop(0)
+    if len(words) > 1 and re.fullmatch(r"\d{1,3}[.)|\]]?", words[0].text.strip(_BORDERS[:8]) or "x"):
         words = words[1:]  # the row number
+    while words and _is_border(words[0]):
+        words.pop(0)
     words = [t for t in words if t.text.strip("|[]()!") and t.text not in ("x", "х", "*", "×")]
-    name = " ".join(t.text.strip("|[]") for t in words).strip(" |[]-—–:;")
+    name = " ".join(t.text.strip("|[]{}") for t in words).strip(" |[]{}-—–:;,‚.")
     conf = min((t.conf for t in words), default=0.0)
     return name, unit, conf
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from services.ocr.model import Word, WordSpan
 from services.ocr.numbers import amount_candidates, fix_digits, parse_percent
 
-_STRIP = "|[](){}!;:=*«»\"'`‘’"
+_STRIP = "|[](){}!;:=*«»\"'`‘’°"
 MAX_READINGS = 64
 
 
@@ -93,7 +93,7 @@ def line_readings(words: list[Word]) -> list[list[Token]]:
             if gap < 1.4 * h:
                 decisions.append(i)
             continue
-        if not re.fullmatch(r"-?\d{1,3}", t1):
+        if not re.fullmatch(r"-?\d{1,3}([.,]\d{3})*", t1):  # "3.358 750,00": grouping marks mixed
             continue
         if gap < 0.45 * h:
             sure.add(i)

@@ -4,12 +4,12 @@ figure says so; a document that does not add up keeps its printed total and is f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from services.ocr.layout import TOTAL_LABELS, VAT_WORDS, WITH_VAT_WORDS, Line, contains_label
+from services.ocr.layout import PAYMENT_LABELS, TOTAL_LABELS, VAT_WORDS, WITH_VAT_WORDS, Line, contains_label
 from services.ocr.model import Field, LineItem, Problem, ProblemCode
-from services.ocr.numbers import close, money, one_digit_variants
+from services.ocr.numbers import close, misread_distance, money, one_digit_variants
 from services.ocr.tokens import Token, line_readings
 from services.ocr.words import amount_in_words, count_number_words, has_currency_word
 
@@ -31,6 +31,7 @@ class Printed:
     total: list[Candidate]
     rate: Decimal | None
     words: Decimal | None
+    paid: list[Decimal] = field(default_factory=list)  # a receipt's payment lines (card, cash)
 
 
 def _numbers(tokens: list[Token]) -> list[Token]:
@@ -41,13 +42,19 @@ def read_printed(lines: list[Line], used: set[int], receipt: bool) -> Printed:
     """The totals as printed, from the lines below the items (`used`: the lines the items were read from)."""
     out = Printed([], [], [], None, None)
     start = max(0, min(used) - 1) if used else int(len(lines) * 0.3)
+    implicit = _totals_row_under(lines, used) if used and not receipt else None
     for index in range(start, len(lines)):
         if index in used:
             continue
         line = lines[index]
         text = line.text
         head = " ".join(w.text for w in line.words[:6])
-        total_label = contains_label(" ".join(w.text for w in line.words[:3]), TOTAL_LABELS, 88)
+        if receipt and contains_label(" ".join(w.text for w in line.words[:3]), PAYMENT_LABELS, 86):
+            paid = _numbers(line_readings(line.words)[0])
+            if paid:
+                out.paid.append(paid[-1].value or ZERO)
+            continue
+        total_label = index == implicit or contains_label(" ".join(w.text for w in line.words[:3]), TOTAL_LABELS, 88)
         vat_label = contains_label(head, VAT_WORDS, 100)
         with_vat = contains_label(head, WITH_VAT_WORDS, 90)
         if not (total_label or vat_label) or count_number_words(text) >= 3:
@@ -91,6 +98,18 @@ def read_printed(lines: list[Line], used: set[int], receipt: bool) -> Printed:
             out.vat.append(Candidate(value, conf, numbers[-1].text))
     out.words = find_amount_in_words(lines)
     return out
+
+
+def _totals_row_under(lines: list[Line], used: set[int]) -> int | None:
+    """The line right under the last item with two or more amounts and no words: the table's totals row, whatever
+    OCR made of its label ("Хачи" for "Жами", "Totat")."""
+    for index in range(max(used) + 1, min(len(lines), max(used) + 3)):
+        line = lines[index]
+        numbers = [t for t in _numbers(line_readings(line.words)[0]) if (t.value or ZERO) >= 100]
+        letters = sum(sum(ch.isalpha() for ch in w.text) >= 3 for w in line.words)
+        if len(numbers) >= 2 and letters <= 1:
+            return index
+    return None
 
 
 def _sum_triple(readings: list[list[Token]]) -> tuple[Token, Token, Token] | None:
@@ -144,6 +163,28 @@ def _mend(value: Decimal, witnesses: list[Decimal]) -> Decimal | None:
     return None
 
 
+def _split_total(total: Decimal, base: Decimal, vat: Decimal, rate: Decimal, lines: int,
+                 ) -> tuple[Decimal, Decimal] | None:
+    """The amount without VAT and the VAT that add up to `total` at `rate` and that OCR could have misread as the
+    printed `base` and `vat` (at most three confusable digits in all): the figures of a totals row mended together
+    when one digit of each was misread. None when no such pair exists (then the document is flagged)."""
+    estimate = money(total * 100 / (100 + rate))
+    tolerance = Decimal("0.01") * (lines + 1)
+    best: tuple[tuple[int, Decimal], Decimal, Decimal] | None = None  # (misread digits, VAT off the rate), b, v
+    for cents in range(-50, 51):
+        b = estimate + Decimal(cents) / 100
+        v = total - b
+        if not close(money(b * rate / 100), v, tolerance):
+            continue
+        db, dv = misread_distance(base, b), misread_distance(vat, v)
+        if db is None or dv is None or db + dv > 3:
+            continue
+        key = (db + dv, abs(money(b * rate / 100) - v))
+        if best is None or key < best[0]:
+            best = (key, b, v)
+    return (best[1], best[2]) if best else None
+
+
 def reconcile(printed: Printed, items: list[LineItem], receipt: bool, without_vat: bool,
               ) -> tuple[dict[str, Field], list[Problem]]:
     """total_without_vat, vat_rate, vat_amount, total, with the problems the arithmetic finds."""
@@ -188,6 +229,10 @@ def reconcile(printed: Printed, items: list[LineItem], receipt: bool, without_va
         else:
             problems.append(Problem(ProblemCode.WORDS_MISMATCH, f"in figures {total}, in words {words}"))
             total_conf = min(total_conf, 0.5)
+    if (receipt and total is not None and sum_amount is not None and len(checked) == len(items)
+            and not _agree(total, sum_amount) and any(_agree(sum_amount, paid) for paid in printed.paid)):
+        # the lines and the payment agree: the total's figures were misread ("580 766.66" for "580 700.00")
+        total, total_source, total_conf = sum_amount, "corrected", 0.75
     if total is not None:
         witnesses = [w for w in (words, expected_total) if w is not None]
         agreeing = sum(_agree(total, w) for w in witnesses)
@@ -253,6 +298,13 @@ def reconcile(printed: Printed, items: list[LineItem], receipt: bool, without_va
         elif mended_total is not None:
             total = mended_total
             fields["total"] = Field(money(total), 0.75, "corrected", fields["total"].raw)
+    if (total is not None and base is not None and vat is not None and rate and not receipt
+            and not close(base + vat, total) and (words is None or _agree(words, total))):
+        split = _split_total(total, base, vat, rate, len(items))
+        if split is not None:
+            base, vat = split
+            fields["total_without_vat"] = Field(money(base), 0.7, "corrected", fields["total_without_vat"].raw)
+            fields["vat_amount"] = Field(money(vat), 0.7, "corrected", fields["vat_amount"].raw)
     # what does not add up
     if total is not None and base is not None and vat is not None and not receipt and not close(base + vat, total):
         problems.append(Problem(

@@ -186,8 +186,9 @@ def compute_line(data: MonthInput, rates: PayrollRates) -> LineResult:
             result.retail_commission = percent_of(data.retail_sales, terms.retail_commission_pct)
     if data.wholesale_sales is None:
         if terms.wholesale_commission_pct > 0:
-            result.warnings.append(warning("no_branch", "the employee has no branch, so wholesale sales are not "
-                                                        "known: wholesale commission is 0"))
+            result.warnings.append(warning("no_regos_user_wholesale", "no REGOS user is mapped to this employee, "
+                                                                      "so their wholesale sales are not known: "
+                                                                      "wholesale commission is 0"))
     else:
         result.wholesale_sales = data.wholesale_sales
         if data.wholesale_sales > 0:

@@ -27,7 +27,7 @@ from services.companies import business_day
 from services.payroll.calc import ZERO, LineResult, MonthInput, Terms, compute_advance, compute_line, som, warning
 from services.payroll.errors import PayrollInvalid
 from services.payroll.rates import PayrollRates, payroll_rates
-from services.payroll.sales import BranchSales, Coverage, branch_sales, coverage, seller_sales
+from services.payroll.sales import BranchSales, Coverage, branch_sales, coverage, seller_sales, seller_wholesale
 from services.payroll.schemes import (
     PayrollSettings,
     SchemeInput,
@@ -184,6 +184,7 @@ async def compute_month(session: AsyncSession, company_id: int, month: date, kin
     notes.update(_coverage_notes(cover))
     by_seller = await seller_sales(session, company_id, month, last)
     by_branch = await branch_sales(session, company_id, month, last)
+    by_seller_wholesale = await seller_wholesale(session, company_id, month, last)
     manual: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for adjustment in await adjustments(session, company_id, month):
         manual[adjustment.employee_id].append({"id": adjustment.id, "kind": adjustment.kind,
@@ -192,8 +193,8 @@ async def compute_month(session: AsyncSession, company_id: int, month: date, kin
     notes["advance"] = advance_note
     people = await profiles(session, company_id)
     for employee, scheme in staff:
-        data = _month_input(employee, scheme, month, settings, total_days, sheet, by_seller, by_branch,
-                            manual[employee.id], advance_paid, people.get(employee.id))
+        data = _month_input(employee, scheme, month, settings, total_days, sheet, by_seller, by_seller_wholesale,
+                            by_branch, manual[employee.id], advance_paid, people.get(employee.id))
         result = compute_line(data, rates)
         if data.retail_sales is not None and not cover.complete and scheme.retail_commission_pct > 0:
             result.warnings.append(warning("sales_incomplete", "some days of the month are not imported yet: the "
@@ -205,24 +206,29 @@ async def compute_month(session: AsyncSession, company_id: int, month: date, kin
 
 
 def _month_input(employee: Employee, scheme: SchemeInput, month: date, settings: PayrollSettings, total_days: int,
-                 sheet: dict[int, int], by_seller: dict[int, Decimal], by_branch: dict[int | None, BranchSales],
+                 sheet: dict[int, int], by_seller: dict[int, Decimal], by_seller_wholesale: dict[int, Decimal],
+                 by_branch: dict[int | None, BranchSales],
                  manual: list[dict[str, Any]], advance_paid: dict[int, Decimal], profile: Any) -> MonthInput:
     terms = scheme.terms()
     retail = by_seller.get(int(employee.regos_user_id), ZERO) if employee.regos_user_id is not None else None
+    wholesale = (by_seller_wholesale.get(int(employee.regos_user_id), ZERO) if employee.regos_user_id is not None
+                 else None)
     branch = by_branch.get(employee.branch_id, BranchSales()) if employee.branch_id is not None else None
     plan_sales = retail if terms.plan_scope == PlanScope.EMPLOYEE else (branch.total if branch else None)
     bonus = sum((Decimal(m["amount"]) for m in manual if m["kind"] == AdjustmentKind.BONUS), ZERO)
-    withheld = sum((Decimal(m["amount"]) for m in manual if m["kind"] != AdjustmentKind.BONUS), ZERO)
+    withheld = sum((Decimal(m["amount"]) for m in manual
+                    if m["kind"] in (AdjustmentKind.PENALTY, AdjustmentKind.DEDUCTION)), ZERO)
+    paid_ahead = sum((Decimal(m["amount"]) for m in manual if m["kind"] == AdjustmentKind.ADVANCE), ZERO)
     return MonthInput(
         terms=terms,
         days_worked=sheet.get(employee.id, _default_days(employee, month, settings)),
         working_days=total_days,
         retail_sales=retail,
-        wholesale_sales=branch.wholesale_net if branch is not None else None,
+        wholesale_sales=wholesale,
         plan_sales=plan_sales,
         manual_bonus=bonus,
         deductions=withheld,
-        advance_paid=advance_paid.get(employee.id, ZERO),
+        advance_paid=advance_paid.get(employee.id, ZERO) + paid_ahead,
         relief_enabled=settings.social_tax_relief,
         birth_date=getattr(profile, "birth_date", None),
         low_income_family=bool(getattr(profile, "low_income_family", False)),

@@ -21,6 +21,11 @@ class PayrollInvalid(PayrollError, ValidationFailed):
     message = "{field}: {problem}"
 
 
+class DaysOutOfRange(PayrollInvalid):
+    key = "error-payroll-days"
+    message = "days_worked: between 0 and {most} (the month's working days)"
+
+
 class EmployeeNotFound(PayrollError, NotFound):
     key = "error-payroll-employee-not-found"
     message = "no employee {employee_id} in this company"

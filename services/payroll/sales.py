@@ -2,9 +2,10 @@
 
 - Retail, per employee: ``daily_employee_sales`` rows with role ``seller`` (the receipt's REGOS seller), net =
   closed sales minus closed returns, as services/sync/aggregates builds them.
-- Wholesale and branch plans: ``daily_sales`` per branch (performed, not delete-marked documents minus returns).
-  The synced wholesale documents do not say who sold them, so a wholesale commission is of the employee's
-  branch's wholesale net.
+- Wholesale, per employee: the synced wholesale documents (``wholesale_docs``) whose REGOS seller is the
+  employee (a return, which names no seller, counts against the user it is attached to): performed, not
+  delete-marked sales minus such returns, as the aggregates count them.
+- Branch plans: ``daily_sales`` per branch (retail net + wholesale net).
 - Which days are imported: the days the REGOS sync finished (``sync_runs.cursor["days_done"]``) or that hold
   aggregates. A day of the month up to today that is neither is *missing*; the payroll says so, never counts it
   as a zero day.
@@ -21,7 +22,15 @@ from decimal import Decimal
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.regos_data import DailyEmployeeSales, DailySales, RegosConnection, SalesRole, SyncRun
+from db.regos_data import (
+    DailyEmployeeSales,
+    DailySales,
+    RegosConnection,
+    SalesRole,
+    SyncRun,
+    WholesaleDoc,
+    WholesaleKind,
+)
 from services.payroll.calc import ZERO
 
 
@@ -38,6 +47,24 @@ async def seller_sales(session: AsyncSession, company_id: int, first: date, last
     totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for user_id, net in rows.all():
         totals[int(user_id)] += Decimal(net)
+    return dict(totals)
+
+
+async def seller_wholesale(session: AsyncSession, company_id: int, first: date, last: date) -> dict[int, Decimal]:
+    """Net wholesale per REGOS user id, as the documents' seller (returns against the user they name)."""
+    rows = await session.execute(
+        select(WholesaleDoc.seller_regos_id, WholesaleDoc.kind, WholesaleDoc.amount).where(
+            WholesaleDoc.company_id == company_id,
+            WholesaleDoc.business_day >= first,
+            WholesaleDoc.business_day <= last,
+            WholesaleDoc.performed.is_(True),
+            WholesaleDoc.deleted.is_(False),
+            WholesaleDoc.seller_regos_id.is_not(None),
+        )
+    )
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for user_id, kind, amount in rows.all():
+        totals[int(user_id or 0)] += -Decimal(amount) if kind == WholesaleKind.RETURN else Decimal(amount)
     return dict(totals)
 
 

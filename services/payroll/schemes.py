@@ -18,7 +18,7 @@ from db.models import Company, Employee
 from db.payroll import AdjustmentKind, PayrollAdjustment, PayrollProfile, PayScheme, PlanBonusKind, PlanScope, Timesheet
 from services import audit
 from services.payroll.calc import ZERO, Terms
-from services.payroll.errors import EmployeeNotFound, PayrollInvalid
+from services.payroll.errors import DaysOutOfRange, EmployeeNotFound, PayrollInvalid
 from services.payroll.workdays import month_end, month_start, month_working_days
 
 DEFAULT_ADVANCE_PERCENT = Decimal(50)
@@ -226,7 +226,7 @@ async def set_days_worked(session: AsyncSession, *, company_id: int, employee_id
     month = month_start(month)
     most = month_working_days(month, payroll_settings(company).work_week)
     if not 0 <= days_worked <= most:
-        raise PayrollInvalid(field="days_worked", problem=f"between 0 and {most} (the month's working days)")
+        raise DaysOutOfRange(most=most)
     row = await session.scalar(select(Timesheet).where(Timesheet.employee_id == employee.id,
                                                        Timesheet.month == month))
     if row is None:
@@ -251,10 +251,11 @@ async def timesheets(session: AsyncSession, company_id: int, month: date) -> dic
 
 async def add_adjustment(session: AsyncSession, *, company_id: int, employee_id: int, month: date, kind: str,
                          amount: Decimal, reason: str, actor_user_id: int | None = None) -> PayrollAdjustment:
-    """A bonus (taxed, adds to gross), a penalty or a deduction (withheld from the net), with its reason."""
+    """A bonus (taxed, adds to gross), a penalty or a deduction (withheld from the net), or an advance paid ahead
+    in cash (subtracted from the net like an advance run's), with its reason."""
     employee = await company_employee(session, company_id, employee_id)
-    if kind not in (AdjustmentKind.BONUS, AdjustmentKind.PENALTY, AdjustmentKind.DEDUCTION):
-        raise PayrollInvalid(field="kind", problem="bonus, penalty or deduction")
+    if kind not in (AdjustmentKind.BONUS, AdjustmentKind.PENALTY, AdjustmentKind.DEDUCTION, AdjustmentKind.ADVANCE):
+        raise PayrollInvalid(field="kind", problem="bonus, penalty, deduction or advance")
     check_money("amount", amount)
     if amount <= 0:
         raise PayrollInvalid(field="amount", problem="more than 0")

@@ -6,6 +6,7 @@ receipt = ``DocCheque`` (lines ``ChequeItemOperation``, payments ``ChequePayment
 """
 
 from .auth import DEFAULT_TOKEN_URL, OAuthCredentials, OAuthTokenProvider
+from .budget import BudgetBackend, BudgetState, KeyBudget, MemoryBackend, Priority, ShareLimiter, key_digest
 from .client import (
     CURRENT_QUANTITY_MAX_IDS,
     DEFAULT_GATEWAY_URL,
@@ -67,6 +68,8 @@ __all__ = [
     "DEFAULT_GATEWAY_URL",
     "DEFAULT_TOKEN_URL",
     "AgregateStatus",
+    "BudgetBackend",
+    "BudgetState",
     "ChequeItemOperation",
     "ChequePaymentOperation",
     "ConnectionCheck",
@@ -84,6 +87,8 @@ __all__ = [
     "ItemExt",
     "ItemQuantity",
     "ItemType",
+    "KeyBudget",
+    "MemoryBackend",
     "NamedRef",
     "OAuthCredentials",
     "OAuthTokenProvider",
@@ -91,6 +96,7 @@ __all__ = [
     "Page",
     "PagingGuard",
     "PaymentType",
+    "Priority",
     "RateLimit",
     "RecordBatch",
     "RecordProblem",
@@ -112,6 +118,7 @@ __all__ = [
     "RetailReportOperation",
     "RetailReportPayment",
     "RetryPolicy",
+    "ShareLimiter",
     "SortDirection",
     "Stock",
     "TokenBucket",
@@ -123,6 +130,7 @@ __all__ = [
     "business_day",
     "check_connection",
     "day_bounds",
+    "key_digest",
     "mask_secret",
     "parse_enum",
     "parse_records",

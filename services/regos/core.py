@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from . import errors as codes
 from .auth import OAuthCredentials, OAuthTokenProvider
+from .budget import BudgetExhausted, KeyBudget, Priority
 from .enums import RegosEnum
 from .envelope import RegosResponse
 from .errors import (
@@ -163,7 +164,8 @@ class RegosCore:
         timeout: float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         rate_limit: RateLimit | None = None,
-        bucket: TokenBucket | None = None,
+        bucket: TokenBucket | KeyBudget | None = None,
+        priority: Priority = Priority.SCHEDULED,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
@@ -188,8 +190,9 @@ class RegosCore:
         self._clock = clock
         self._rng = rng or random.Random()
         limits = rate_limit or RateLimit()
+        self.priority = priority  # where this client's calls queue in a shared KeyBudget
         if bucket is not None:
-            self._bucket: TokenBucket | None = bucket
+            self._bucket: TokenBucket | KeyBudget | None = bucket
         elif limits.enabled:
             self._bucket = TokenBucket(limits.rate_per_second, limits.burst, clock=clock, sleep=sleep)
         else:
@@ -206,7 +209,7 @@ class RegosCore:
         return mask_secret(self._key)
 
     @property
-    def bucket(self) -> TokenBucket | None:
+    def bucket(self) -> TokenBucket | KeyBudget | None:
         return self._bucket
 
     @property
@@ -286,7 +289,13 @@ class RegosCore:
 
     async def _attempt(self, method: str, payload: bytes, request: dict[str, Any]) -> RegosResponse:
         if self._bucket is not None:
-            await self._bucket.acquire()
+            try:
+                await self._bucket.acquire(self.priority)
+            except BudgetExhausted as exhausted:  # 8213 after 8213: the key's limit is spent elsewhere
+                raise RegosRateLimitError(
+                    codes.RATE_LIMIT_EXCEEDED, f"key over its rate limit, holding off {exhausted.seconds:.0f}s",
+                    method,
+                ) from None
         headers = {
             "Content-Type": "application/json;charset=utf-8",
             "Accept": "application/json",

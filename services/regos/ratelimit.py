@@ -46,8 +46,8 @@ class TokenBucket:
         self._refill()
         return self._tokens
 
-    async def acquire(self) -> float:
-        """Take one token; returns how long we waited (seconds)."""
+    async def acquire(self, priority: object = None) -> float:
+        """Take one token; returns how long we waited (seconds). ``priority`` is for ``KeyBudget``'s sake."""
         async with self._lock:
             self._refill()
             if self._tokens >= 1.0:

@@ -42,7 +42,6 @@ from services.reports.render import (
 from services.reports.sales import (
     BranchRow,
     DailySeries,
-    DataStatus,
     DayRow,
     PaymentRow,
     ProductRow,
@@ -51,9 +50,9 @@ from services.reports.sales import (
     Totals,
     change_percent,
     daily_series,
-    data_status,
     sales_report,
 )
+from services.reports.status import DataStatus, data_status
 
 __all__ = [
     "MAX_RANGE_DAYS",

@@ -3,8 +3,9 @@ computation per change of the books, not one each.
 
 The key is the company, the period, the scope (the branches the asker may see), the options, and the books'
 version: a cheap read of what the report depends on (how many receipts and wholesale documents the period has,
-their newest id and import time, the company's last finished sync). Any import, late receipt or correction
-changes the version, so a cached report is never older than the books. Concurrent askers of the same key wait
+their newest id and import time, the company's last finished sync, the days marked imported, the approved
+expenses). Any import, late receipt, correction or decided expense changes the version, so a cached report is
+never older than the books. Concurrent askers of the same key wait
 for the one computation (single flight). The cache lives in the process and holds a bounded number of reports."""
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.books import ImportedDay
+from db.finance import Expense, ExpenseStatus
 from db.regos_data import Receipt, SyncRun, WholesaleDoc
 from services.reports.periods import Period
 from services.reports.sales import SalesReport, sales_report
@@ -43,7 +46,18 @@ async def books_version(session: AsyncSession, company_id: int, period: Period) 
     last_sync = await session.scalar(
         select(func.max(SyncRun.finished_at)).where(SyncRun.company_id == company_id)
     )
-    return (*receipts, *wholesale, last_sync)
+    # which days the books hold, and the expenses decided since: a report names both
+    imported = (await session.execute(
+        select(func.count(ImportedDay.id), func.max(ImportedDay.imported_at)).where(
+            ImportedDay.company_id == company_id, ImportedDay.business_day >= period.first,
+            ImportedDay.business_day <= period.last)
+    )).one()
+    expenses = (await session.execute(
+        select(func.count(Expense.id), func.max(Expense.decided_at), func.sum(Expense.amount)).where(
+            Expense.company_id == company_id, Expense.status == ExpenseStatus.APPROVED,
+            Expense.spent_on >= period.first, Expense.spent_on <= period.last)
+    )).one()
+    return (*receipts, *wholesale, last_sync, *imported, *expenses)
 
 
 async def cached_value(

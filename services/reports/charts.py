@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from decimal import Decimal
 
 from services.locale import format_number
@@ -28,7 +29,8 @@ def _axis_amount(value: float, locale: str) -> str:
 
 def has_chart_data(series: DailySeries) -> bool:
     """A chart is worth sending when at least two days have sales."""
-    days_with_sales = {day for values in series.net.values() for day, amount in values.items() if amount}
+    days_with_sales = {day for branch_id, values in series.net.items() for day, amount in values.items()
+                       if amount and day not in series.missing.get(branch_id, frozenset())}
     return len(days_with_sales) >= 2
 
 
@@ -44,10 +46,13 @@ def daily_chart_png(series: DailySeries, translate: Translate, locale: str) -> b
     positions = list(range(len(series.days)))
     lowest = 0.0
     for branch_id, values in series.net.items():
-        amounts = [float(values.get(day, 0)) for day in series.days]
-        if not any(amounts):
+        gaps = series.missing.get(branch_id, frozenset())
+        # A day never imported is a gap in the line (NaN), never a zero the line dips to.
+        amounts = [math.nan if day in gaps else float(values.get(day, 0)) for day in series.days]
+        known = [amount for amount in amounts if not math.isnan(amount)]
+        if not any(known):
             continue
-        lowest = min(lowest, *amounts)
+        lowest = min(lowest, *known)
         # A "$" would start matplotlib's math text; branch names are plain text.
         label = branch_label(branch_id, series.names.get(branch_id), translate).replace("$", r"\$")
         axes.plot(positions, amounts, marker="o", markersize=3, linewidth=1.8, label=label)

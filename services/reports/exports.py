@@ -8,6 +8,7 @@ neutralised. JSON carries every figure, amounts as decimal strings.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -28,7 +29,15 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from services.fonts import font_path
 from services.locale import format_datetime, format_money, format_number
 from services.reports.charts import HEIGHT_INCHES, WIDTH_INCHES, daily_chart_png, has_chart_data
-from services.reports.render import Translate, branch_label, format_change, format_period, format_quantity
+from services.reports.render import (
+    Translate,
+    branch_label,
+    format_change,
+    format_period,
+    format_quantity,
+    label_text,
+    missing_days_text,
+)
 from services.reports.sales import FIGURES, MONEY_FIGURES, DailySeries, SalesReport, Totals, change_percent
 
 
@@ -90,6 +99,9 @@ def report_tables(report: SalesReport, translate: Translate) -> list[Table]:
         current = report.totals.figures()[figure]
         summary.rows.append([translate(_figure_key(figure)), current, _previous_value(report.previous, figure),
                              report.change(figure)])
+    if report.expenses is not None and report.expenses.count:
+        summary.rows.append([translate("report-figure-expenses"), report.expenses.amount, None, None])
+        summary.rows.append([translate("report-figure-net-after-expenses"), report.net_after_expenses, None, None])
 
     day_columns = [
         Column("report-col-date", Kind.DATE, 12), Column("report-figure-receipts", Kind.COUNT, 10),
@@ -104,7 +116,10 @@ def report_tables(report: SalesReport, translate: Translate) -> list[Table]:
 
     days = Table("report-sheet-days", day_columns)
     for row in report.days:
-        days.rows.append([row.day, *day_values(row.totals)])
+        if row.missing:  # never imported: not a day of zeros
+            days.rows.append([row.day, translate("report-day-missing"), *[None] * (len(day_columns) - 2)])
+        else:
+            days.rows.append([row.day, *day_values(row.totals)])
     days.total = [translate("report-col-total"), *day_values(report.totals)]
 
     branches = Table("report-sheet-branches", [
@@ -153,7 +168,21 @@ def report_tables(report: SalesReport, translate: Translate) -> list[Table]:
     for rank, seller in enumerate(report.sellers, start=1):
         sellers.rows.append([rank, seller.name or f"#{seller.regos_user_id}", seller.receipts, seller.net,
                              seller.previous_net, change_percent(seller.net, seller.previous_net)])
-    return [summary, days, branches, payments, products, sellers]
+    expenses = Table("report-sheet-expenses", [
+        Column("report-col-category", Kind.TEXT, 30), Column("report-col-count", Kind.COUNT, 10),
+        Column("report-col-amount", Kind.MONEY),
+    ])
+    if report.expenses is not None:
+        for category in report.expenses.by_category:
+            expenses.rows.append([_plain_label(label_text(category.category, translate)), category.count,
+                                  category.amount])
+        expenses.total = [translate("report-col-total"), report.expenses.count, report.expenses.amount]
+    return [summary, days, branches, payments, products, sellers, expenses]
+
+
+def _plain_label(text: str) -> str:
+    """label_text escapes for Telegram HTML; files want the plain name."""
+    return html.unescape(text)
 
 
 def report_details(report: SalesReport, translate: Translate, locale: str) -> list[tuple[str, str]]:
@@ -166,6 +195,13 @@ def report_details(report: SalesReport, translate: Translate, locale: str) -> li
     ]
     if report.previous_period is not None:
         details.append((translate("report-col-compared"), format_period(report.previous_period, locale)))
+    if report.missing:
+        details.append((translate("report-day-missing").capitalize(), translate(
+            "report-missing-note", days=missing_days_text(report.missing, locale))))
+    if report.previous_missing:
+        details.append((translate("report-col-compared"), translate(
+            "report-missing-days-compared", count=len(report.previous_missing),
+            days=missing_days_text(report.previous_missing, locale)).removeprefix("⚠️ ")))
     details += [
         (translate("report-col-branches"), scope),
         (translate("report-col-timezone"), report.timezone),
@@ -230,6 +266,8 @@ def to_xlsx(report: SalesReport, translate: Translate, locale: str) -> bytes:
     workbook = Workbook(write_only=True)
     used_titles: set[str] = set()
     for index, table in enumerate(report_tables(report, translate)):
+        if index and not table.rows and table.title_key == "report-sheet-expenses":
+            continue
         title = translate(table.title_key).translate(_EXCEL_TITLE_FORBIDDEN).strip()[:31] or f"Sheet{index + 1}"
         if title in used_titles:
             title = f"{title[:28]} {index + 1}"
@@ -426,7 +464,8 @@ def _pdf_chart(report: SalesReport, translate: Translate, locale: str) -> bytes 
     """The daily chart of the report's net sales (the whole scope as one line), or None when it says nothing."""
     series = DailySeries(days=[row.day for row in report.days],
                          net={0: {row.day: row.totals.net_sales for row in report.days}},
-                         names={0: translate("report-chart-title")})
+                         names={0: translate("report-chart-title")},
+                         missing={0: frozenset(row.day for row in report.days if row.missing)})
     if not has_chart_data(series):
         return None
     return daily_chart_png(series, translate, locale)
@@ -490,7 +529,17 @@ def report_json(report: SalesReport) -> dict[str, Any]:
             "net": _amount(s.net), "previous_net": _amount(s.previous_net),
             "change": _change_json(change_percent(s.net, s.previous_net)),
         } for rank, s in enumerate(report.sellers, start=1)],
-        "days": [{"date": d.day.isoformat(), **(_totals_json(d.totals) or {})} for d in report.days],
+        "days": [{"date": d.day.isoformat(), "imported": not d.missing,
+                  **({figure: None for figure in FIGURES} if d.missing else _totals_json(d.totals) or {})}
+                 for d in report.days],
+        "missing_days": [day.isoformat() for day in report.missing],
+        "previous_missing_days": [day.isoformat() for day in report.previous_missing],
+        "expenses": None if report.expenses is None else {
+            "count": report.expenses.count, "amount": _amount(report.expenses.amount),
+            "net_after_expenses": _amount(report.net_after_expenses),
+            "by_category": [{"category": getattr(c.category, "key", None) or str(c.category), "count": c.count,
+                             "amount": _amount(c.amount)} for c in report.expenses.by_category],
+        },
     }
 
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
 from services.locale import format_date, format_money, format_number
+from services.reports.coverage import day_ranges
 from services.reports.periods import Period
 from services.reports.sales import DailySeries, SalesReport, Totals, change_percent
 
@@ -102,6 +105,50 @@ def _previous_net(totals: Totals | None) -> Decimal | None:
     return totals.net_sales if totals is not None else None
 
 
+MISSING_RANGES_SHOWN = 5
+
+
+def missing_days_text(days: Iterable[date], locale: str) -> str:
+    """The missing days as short ranges (1.11–14.11, 20 November), the first few and "…" after them."""
+    ranges = day_ranges(days)
+    text = ", ".join(format_period(Period(first, last), locale) for first, last in ranges[:MISSING_RANGES_SHOWN])
+    return text + (", …" if len(ranges) > MISSING_RANGES_SHOWN else "")
+
+
+def coverage_lines(missing: tuple[date, ...], previous_missing: tuple[date, ...], translate: Translate,
+                   locale: str) -> list[str]:
+    """Warnings when part of the period, or of the period it is compared with, was never imported."""
+    lines = []
+    if missing:
+        lines.append(translate("report-missing-days", count=len(missing), days=missing_days_text(missing, locale)))
+    if previous_missing:
+        lines.append(translate("report-missing-days-compared", count=len(previous_missing),
+                               days=missing_days_text(previous_missing, locale)))
+    return lines
+
+
+def label_text(label: object, translate: Translate) -> str:
+    """A category name: a locale text (services.approvals.Label) or the owner's own words."""
+    key = getattr(label, "key", None)
+    if isinstance(key, str):
+        return translate(key, **dict(getattr(label, "params", {}) or {}))
+    return esc(label)
+
+
+def expense_lines(report: SalesReport, translate: Translate, locale: str) -> list[str]:
+    """Approved expenses of the period by category, and net sales after them (issue 12)."""
+    expenses = report.expenses
+    if expenses is None or not expenses.count or report.net_after_expenses is None:
+        return []
+    lines = ["", translate("report-section-expenses")]
+    lines += [translate("report-expense-row", name=label_text(row.category, translate),
+                        amount=format_money(row.amount, locale), count=row.count) for row in expenses.by_category]
+    lines.append(translate("report-expenses-total", amount=format_money(expenses.amount, locale),
+                           count=expenses.count))
+    lines.append(translate("report-net-after-expenses", amount=format_money(report.net_after_expenses, locale)))
+    return lines
+
+
 def render_sales_report(report: SalesReport, translate: Translate, locale: str) -> str:
     """The whole report as one HTML text; split it with `split_message` before sending."""
     lines = [
@@ -112,13 +159,21 @@ def render_sales_report(report: SalesReport, translate: Translate, locale: str) 
     if report.previous_period is not None:
         lines.append(_line(translate("report-compared", period=format_period(report.previous_period, locale))))
     lines.append("")
+    warnings = coverage_lines(report.missing, report.previous_missing, translate, locale)
+    if warnings:  # above the figures they qualify
+        lines += [*warnings, ""]
     if report.totals.is_empty:
-        lines.append(translate("report-empty-period"))
-        if report.previous is not None and not report.previous.is_empty:
+        if not report.missing:
+            lines.append(translate("report-empty-period"))
+        elif report.imported_days:  # some days are in the books, and they hold no sales
+            lines.append(translate("report-empty-imported", count=report.imported_days))
+        if report.comparable and report.previous is not None and not report.previous.is_empty:
             lines.append(_line(translate("report-previous-net", amount=format_money(report.previous.net_sales,
                                                                                      locale))))
+        lines += expense_lines(report, translate, locale)
         return "\n".join(lines)
     lines += _summary_lines(report, translate, locale)
+    lines += expense_lines(report, translate, locale)
 
     if report.payments:
         lines += ["", translate("report-section-payments")]
@@ -158,7 +213,11 @@ def render_sales_report(report: SalesReport, translate: Translate, locale: str) 
 
 def chart_caption(series: DailySeries, translate: Translate, locale: str) -> str:
     period = Period(series.days[0], series.days[-1])
-    return truncate(translate("report-chart-caption", period=format_period(period, locale)), TELEGRAM_CAPTION_LIMIT)
+    caption = translate("report-chart-caption", period=format_period(period, locale))
+    gaps = sorted(set().union(*series.missing.values())) if series.missing else []
+    if gaps:
+        caption += "\n" + translate("report-chart-gaps", count=len(gaps), days=missing_days_text(gaps, locale))
+    return truncate(caption, TELEGRAM_CAPTION_LIMIT)
 
 
 def _units(text: str) -> int:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Numeric, exists, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,9 +22,14 @@ from sqlalchemy.orm import aliased
 
 from db.base import utcnow
 from db.models import Branch, Company, Employee
-from db.regos_data import Item, PaymentType, Receipt, ReceiptLine, ReceiptPayment, RegosConnection, WholesaleDoc
+from db.regos_data import Item, PaymentType, Receipt, ReceiptLine, ReceiptPayment, WholesaleDoc
+from services.companies import business_day
 from services.reports import day_aggregates
+from services.reports.coverage import Coverage, coverage
 from services.reports.periods import Period
+
+if TYPE_CHECKING:
+    from services.expenses import ApprovedExpenses
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -182,6 +187,7 @@ class SellerRow:
 class DayRow:
     day: date
     totals: Totals
+    missing: bool = False  # never imported (for some branch of the scope): its figures are not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,9 +212,23 @@ class SalesReport:
     sellers: list[SellerRow]  # by net retail, the top `TOP_SELLERS`
     days: list[DayRow]  # every day of the period, empty days included
     generated_at: datetime
+    missing: tuple[date, ...] = ()  # days of the period never imported (up to today)
+    previous_missing: tuple[date, ...] = ()  # days of the comparison period never imported
+    imported_days: int | None = None  # days of the period (up to today) the books hold
+    expenses: ApprovedExpenses | None = None  # approved expenses of the period and scope (issue 12)
+
+    @property
+    def comparable(self) -> bool:
+        """A change is honest only between two periods the books hold whole (a partial week against a whole one
+        would show a drop that did not happen)."""
+        return self.previous is not None and not self.previous_missing and not self.missing
+
+    @property
+    def net_after_expenses(self) -> Decimal | None:
+        return None if self.expenses is None else self.totals.net_sales - self.expenses.amount
 
     def change(self, figure: str) -> Decimal | None:
-        if self.previous is None:
+        if self.previous is None or not self.comparable:
             return None
         return change_percent(self.totals.figures()[figure], self.previous.figures()[figure])
 
@@ -220,23 +240,7 @@ class DailySeries:
     days: list[date]
     net: dict[int | None, dict[date, Decimal]]
     names: dict[int | None, str | None]
-
-
-class DataStatus:
-    """Whether a company has synced sales, or a REGOS connection that has not brought any yet."""
-
-    HAS_DATA = "has_data"
-    CONNECTED_NO_DATA = "connected_no_data"
-    NOT_CONNECTED = "not_connected"
-
-
-async def data_status(session: AsyncSession, company_id: int) -> str:
-    has_receipts = await session.scalar(select(exists().where(Receipt.company_id == company_id)))
-    has_wholesale = has_receipts or await session.scalar(select(exists().where(WholesaleDoc.company_id == company_id)))
-    if has_wholesale:
-        return DataStatus.HAS_DATA
-    connected = await session.scalar(select(exists().where(RegosConnection.company_id == company_id)))
-    return DataStatus.CONNECTED_NO_DATA if connected else DataStatus.NOT_CONNECTED
+    missing: dict[int | None, frozenset[date]] = field(default_factory=dict)  # per branch: days never imported
 
 
 # --- queries ----------------------------------------------------------------------------------------------------
@@ -452,15 +456,20 @@ async def sales_report(
     compare_with: Period | None = None,
     top_products: int = TOP_PRODUCTS,
     top_sellers: int = TOP_SELLERS,
+    today: date | None = None,
+    with_expenses: bool = True,
 ) -> SalesReport:
     """The report of `period` for a company, over `branch_ids` only when given (the branches a user may see).
 
     Changes are against `compare_with`, by default `period.previous()` (none with `compare=False`). The caller
     checks that the branch ids belong to the company; ids of other companies simply match nothing.
+    Days never imported (up to `today`, the company's business day by default) are named in `missing` and
+    `previous_missing`; no change is computed against a comparison period that lacks days.
     """
     company = await session.get(Company, company_id)
     if company is None:
         raise LookupError(f"no company {company_id}")
+    today = today or business_day(company)
     scope_ids = sorted(set(branch_ids)) if branch_ids is not None else None
     branch_names = await _branch_names(session, company_id)
     scope = [BranchRef(i, branch_names[i]) for i in scope_ids if i in branch_names] if scope_ids is not None else None
@@ -473,7 +482,10 @@ async def sales_report(
     previous_period = (compare_with or period.previous()) if compare else None
     previous_by_branch: dict[int | None, Totals] | None = None
     previous_totals: Totals | None = None
+    covered = await coverage(session, company_id, period, today, scope_ids)
+    previous_covered: Coverage | None = None
     if previous_period is not None:
+        previous_covered = await coverage(session, company_id, previous_period, today, scope_ids)
         previous_by_day_branch = await _day_branch_totals(session, company_id, previous_period, scope_ids)
         previous_by_branch = defaultdict(Totals)
         for (_day, branch_id), part in previous_by_day_branch.items():
@@ -482,15 +494,16 @@ async def sales_report(
         previous_payments = await _payments(session, company_id, previous_period, scope_ids)
         previous_products = await _products(session, company_id, previous_period, scope_ids)
         previous_sellers = await _sellers(session, company_id, previous_period, scope_ids)
-        for type_id, payment in payments.items():
-            before = previous_payments.get(type_id)
-            payment.previous_net = before.net if before else ZERO
-        for item_id, product in products.items():
-            earlier = previous_products.get(item_id)
-            product.previous_amount = earlier.amount if earlier else ZERO
-        for user_id, seller in sellers.items():
-            earlier_seller = previous_sellers.get(user_id)
-            seller.previous_net = earlier_seller.net if earlier_seller else ZERO
+        if previous_covered.complete and covered.complete:  # else no row has an honest figure to compare with
+            for type_id, payment in payments.items():
+                before = previous_payments.get(type_id)
+                payment.previous_net = before.net if before else ZERO
+            for item_id, product in products.items():
+                earlier = previous_products.get(item_id)
+                product.previous_amount = earlier.amount if earlier else ZERO
+            for user_id, seller in sellers.items():
+                earlier_seller = previous_sellers.get(user_id)
+                seller.previous_net = earlier_seller.net if earlier_seller else ZERO
 
     by_branch: dict[int | None, BranchRow] = {}
     by_day: dict[date, Totals] = {day: Totals() for day in period.dates()}
@@ -499,7 +512,8 @@ async def sales_report(
         row.totals.add(part)
         by_day[day].add(part)
     for branch_id, row in by_branch.items():
-        if previous_by_branch is not None:
+        if previous_by_branch is not None and previous_covered is not None \
+                and not previous_covered.branch_missing(branch_id) and not covered.branch_missing(branch_id):
             row.previous = previous_by_branch.get(branch_id, Totals())
 
     top_items = sorted(products.values(), key=lambda p: (-p.amount, p.item_regos_id or 0))[:top_products]
@@ -517,6 +531,12 @@ async def sales_report(
             payment.name = type_names[payment.regos_id]
     for seller in top_people:
         seller.name = employee_names.get(seller.regos_user_id) if seller.regos_user_id is not None else None
+    expenses = None
+    if with_expenses:
+        from services.expenses import approved_expenses  # here: services.expenses imports the reports package
+
+        expenses = await approved_expenses(session, company_id, period, scope_ids)
+    missing_days = frozenset(covered.missing)
 
     return SalesReport(
         company_id=company_id,
@@ -531,16 +551,26 @@ async def sales_report(
         branches=sorted(by_branch.values(), key=lambda b: (b.branch_id is None, -b.totals.net_sales, b.branch_id or 0)),
         products=top_items,
         sellers=top_people,
-        days=[DayRow(day, totals) for day, totals in sorted(by_day.items())],
+        days=[DayRow(day, totals, day in missing_days) for day, totals in sorted(by_day.items())],
         generated_at=utcnow(),
+        missing=covered.missing,
+        imported_days=max(0, (min(period.last, today) - period.first).days + 1) - len(covered.missing),
+        previous_missing=previous_covered.missing if previous_covered is not None else (),
+        expenses=expenses,
     )
 
 
 async def daily_series(
-    session: AsyncSession, company_id: int, period: Period, *, branch_ids: Iterable[int] | None = None
+    session: AsyncSession, company_id: int, period: Period, *, branch_ids: Iterable[int] | None = None,
+    today: date | None = None,
 ) -> DailySeries:
-    """Net sales (retail + wholesale) per branch and day over `period`, for a chart."""
+    """Net sales (retail + wholesale) per branch and day over `period`, for a chart; days a branch never
+    imported are in `missing` (a gap in the chart, not a zero)."""
     scope_ids = sorted(set(branch_ids)) if branch_ids is not None else None
+    company = await session.get(Company, company_id)
+    if company is None:
+        raise LookupError(f"no company {company_id}")
+    covered = await coverage(session, company_id, period, today or business_day(company), scope_ids)
     by_day_branch = await _day_branch_totals(session, company_id, period, scope_ids)
     branch_names = await _branch_names(session, company_id)
     branches: Sequence[int | None] = (
@@ -555,4 +585,6 @@ async def daily_series(
             values.setdefault(day, ZERO)
     names: dict[int | None, str | None] = {branch_id: branch_names.get(branch_id) if branch_id else None
                                            for branch_id in net}
-    return DailySeries(days=days, net=net, names=names)
+    missing = {branch_id: covered.branch_missing(branch_id) for branch_id in net}
+    return DailySeries(days=days, net=net, names=names, missing={k: v for k, v in missing.items() if v})
+

@@ -14,6 +14,11 @@ What the bot calls:
 - The scheduler: ``due_syncs(now, company.timezone, connection.settings)`` names the runs due (hourly for today,
   the final pass for yesterday after 00:30 local) with a ``(job, period)`` for its ``JobClaim``.
 - Reports: ``day_books(session, company_id, date_from, date_to)`` → ``list[DayBook]`` (``books_to_json``).
+- Receipt details (opt-in, issue 9): ``details.set_details_backfill(session, company_id, enabled)`` and
+  ``details.details_backfill_status(session, company_id)``; the job ``regos_details_backfill`` runs
+  ``details.backfill_company`` (lowest priority, 25 % of the key's rate by default).
+- Every client of a key shares one budget (``services.regos.budget``; kept in the database, or Redis with
+  ``REDIS_URL``): ``get_client(..., priority=Priority.INTERACTIVE|SCHEDULED|BACKFILL)``.
 """
 
 from db.regos_data import ConnectionStatus, SyncRunStatus, SyncTrigger

@@ -9,7 +9,6 @@ across every sync, webhook and command running in this process.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import logging
 import secrets
@@ -21,7 +20,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from db.base import utcnow
 from db.models import Branch, Company, Employee
@@ -31,16 +30,21 @@ from services.crypto import SecretBox
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.regos import (
     DEFAULT_GATEWAY_URL,
+    BudgetBackend,
+    KeyBudget,
+    MemoryBackend,
     OAuthCredentials,
+    Priority,
     RateLimit,
     RegosClient,
     RegosError,
     RegosProblem,
     RetryPolicy,
-    TokenBucket,
     check_connection,
+    key_digest,
     mask_secret,
 )
+from services.regos.budget_backends import DatabaseBackend, RedisBackend
 
 from .reference import sync_branches, sync_employees, sync_tills
 
@@ -53,9 +57,9 @@ _MAX_KEY_LENGTH = 256
 SETTING_RATE_PER_SECOND = "rate_per_second"  # REGOS allows 2; a marketplace tier may allow more
 SETTING_BURST = "burst"
 SETTING_RECEIPT_DETAILS = "receipt_details"  # fetch lines and payments of each receipt
-# Reports read RetailReport aggregates (issue 9), so details (2 calls a receipt) are needed by no report; the default
-# stays on until the tests that read receipt lines opt in explicitly, then becomes False.
-DEFAULT_RECEIPT_DETAILS = True
+# Reports read RetailReport aggregates (issue 9), so details (2 calls a receipt) are needed by no report: off by
+# default; a company that wants receipt lines turns on the background backfill (services/sync/details.py).
+DEFAULT_RECEIPT_DETAILS = False
 SETTING_ARCHIVE_RETENTION_DAYS = "archive_retention_days"
 SETTING_EVENT_CURSOR = "event_cursor"  # last Event/Get id replayed
 SETTING_TOKEN_URL = "token_url"  # marketplace mode only
@@ -105,25 +109,76 @@ ClientFactory = Callable[[str, str], RegosClient]
 
 # -- shared rate limit --------------------------------------------------------------------------------------------
 
-# One bucket per (event loop, key): asyncio primitives belong to one loop, and a key's limit is per process.
-_buckets: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, float, int], TokenBucket]] = (
+# One budget per (event loop, key, limits, backend): asyncio primitives belong to one loop. The backend holds the
+# bucket itself: the database (default: every process on the database shares it), Redis when REDIS_URL is set,
+# or this process's memory (a client made with no database at hand).
+_budgets: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, float, int, int], KeyBudget]] = (
     weakref.WeakKeyDictionary()
 )
+_memory_backend = MemoryBackend()
+_db_backends: weakref.WeakKeyDictionary[Any, DatabaseBackend] = weakref.WeakKeyDictionary()
+_redis_backends: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, RedisBackend]] = (
+    weakref.WeakKeyDictionary()
+)
+_UNSET = object()
+_redis_override: object = _UNSET
 
 
-def shared_bucket(integration_key: str, rate_limit: RateLimit | None = None) -> TokenBucket | None:
-    """The token bucket every client of this key uses in this process (``None`` when pacing is off)."""
+def set_budget_redis_url(url: str | object | None = _UNSET) -> None:
+    """Override REDIS_URL for the shared budget (tests); without an argument, go back to the settings."""
+    global _redis_override
+    _redis_override = url
+
+
+def _redis_url() -> str | None:
+    if _redis_override is not _UNSET:
+        return _redis_override  # type: ignore[return-value]
+    try:
+        from core.config import get_settings
+
+        return get_settings().redis_url
+    except Exception:  # settings that do not load are start-up's business; the budget falls back to the database
+        return None
+
+
+def budget_backend(engine: AsyncEngine | None = None) -> BudgetBackend:
+    """Redis when configured, else the database of ``engine``, else this process's memory."""
+    url = _redis_url()
+    if url:
+        per_loop = _redis_backends.setdefault(asyncio.get_running_loop(), {})
+        backend = per_loop.get(url)
+        if backend is None:
+            backend = per_loop[url] = RedisBackend(url)
+        return backend
+    if engine is not None and engine.url.database not in (None, "", ":memory:"):
+        found = _db_backends.get(engine.sync_engine)
+        if found is None:
+            found = _db_backends[engine.sync_engine] = DatabaseBackend(engine)
+        return found
+    return _memory_backend
+
+
+def shared_bucket(
+    integration_key: str, rate_limit: RateLimit | None = None, *, backend: BudgetBackend | None = None
+) -> KeyBudget | None:
+    """The budget every client of this key uses (``None`` when pacing is off); ``backend`` defaults to memory."""
     limits = rate_limit or RateLimit()
     if not limits.enabled:
         return None
-    digest = hashlib.sha256(integration_key.encode()).hexdigest()
-    per_loop = _buckets.setdefault(asyncio.get_running_loop(), {})
-    identity = (digest, limits.rate_per_second, limits.burst)
-    bucket = per_loop.get(identity)
-    if bucket is None:
-        bucket = TokenBucket(limits.rate_per_second, limits.burst)
-        per_loop[identity] = bucket
-    return bucket
+    store = backend or _memory_backend
+    digest = key_digest(integration_key)
+    per_loop = _budgets.setdefault(asyncio.get_running_loop(), {})
+    identity = (digest, limits.rate_per_second, limits.burst, id(store))
+    budget = per_loop.get(identity)
+    if budget is None:
+        budget = KeyBudget(digest, rate=limits.rate_per_second, burst=limits.burst, backend=store)
+        per_loop[identity] = budget
+    return budget
+
+
+def session_engine(session: AsyncSession) -> AsyncEngine | None:
+    bind = session.bind
+    return bind if isinstance(bind, AsyncEngine) else None
 
 
 def _rate_limit_from(settings: dict[str, Any] | None) -> RateLimit:
@@ -177,6 +232,12 @@ async def connect_company(
         return ConnectOutcome(ok=False, problem=RegosProblem.KEY_MALFORMED)
     await _ensure_key_free(session, company_id, key, secret_box)
     prefix = key[:KEY_PREFIX_LENGTH]
+    if client_factory is _default_client_factory:
+        backend = budget_backend(session_engine(session))
+
+        def client_factory(k: str, url: str) -> RegosClient:
+            return RegosClient(k, base_url=url, bucket=shared_bucket(k, backend=backend),
+                               priority=Priority.INTERACTIVE)
     async with client_factory(key, gateway_url.rstrip("/")) as client:
         check = await check_connection(client)
         if not check.ok:
@@ -290,8 +351,13 @@ async def get_client(
     retry: RetryPolicy | None = None,
     request_timeout: float | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    priority: Priority = Priority.SCHEDULED,
+    backend: BudgetBackend | None = None,
 ) -> RegosClient:
-    """A client for the company's stored connection (the caller closes it). Raises ``RegosNotConnected``."""
+    """A client for the company's stored connection (the caller closes it). Raises ``RegosNotConnected``.
+
+    Its calls go through the key's shared budget (``backend``: by default Redis when configured, else the
+    database) at ``priority``."""
     connection = await get_connection(session, company_id)
     company = await session.get(Company, company_id)
     if connection is None or company is None:
@@ -315,7 +381,8 @@ async def get_client(
         oauth=oauth,
         retry=retry,
         rate_limit=limits,
-        bucket=shared_bucket(key, limits),
+        bucket=shared_bucket(key, limits, backend=backend or budget_backend(session_engine(session))),
+        priority=priority,
         transport=transport,
         timezone=company.timezone,
         **options,

@@ -38,7 +38,7 @@ from db.models import Company
 from db.regos_data import SyncRun, SyncRunStatus, SyncTrigger
 from db.transient import retry_transient
 from services.crypto import SecretBox
-from services.regos import RegosAuthError, RegosClient, RegosError
+from services.regos import Priority, RegosAuthError, RegosClient, RegosError, RegosProblem, RegosRateLimitError
 
 from .archive import DEFAULT_ARCHIVE_DIR, DEFAULT_RETENTION_DAYS, prune_archive
 from .connection import (
@@ -151,7 +151,11 @@ async def sync_company(
         if client is None:
             if secret_box is None:
                 raise ValueError("give a client or a secret_box")
-            client = await get_client(db, company_id, secret_box)
+            # A user's /sync and webhook fetches go before the scheduler in the key's shared budget.
+            interactive = trigger in (SyncTrigger.MANUAL, SyncTrigger.WEBHOOK)
+            client = await get_client(
+                db, company_id, secret_box, priority=Priority.INTERACTIVE if interactive else Priority.SCHEDULED
+            )
     first = date_from or today
     last = date_to or (date_from if date_from else today)
     if last < first:
@@ -305,6 +309,10 @@ async def _sync_one_day(
     except RegosError as error:
         error_text = str(error)
         _put_day(result, DaySyncResult(day, status=DayStatus.FAILED, error=error_text), retry=retry)
+        if isinstance(error, RegosRateLimitError) and day not in result.rate_limited_days:
+            result.rate_limited_days.append(day)
+        elif not isinstance(error, RegosRateLimitError) and day in result.rate_limited_days:
+            result.rate_limited_days.remove(day)
         work.stats.note_error("regos_day", day=day.isoformat(), method=error.method, code=error.code,
                               http_status=error.http_status, error=error.description)
         logger.warning("REGOS sync of company %s, %s failed (will retry): %s", work.company_id, day, error)
@@ -326,6 +334,10 @@ async def _sync_one_day(
         except Exception:
             logger.warning("REGOS sync: could not release the claim on %s", day, exc_info=True)
     return outcome, failure
+
+def _day_failed(result: SyncResult, day: date) -> bool:
+    return any(d.day == day and d.status == DayStatus.FAILED for d in result.days)
+
 
 def _fail(work: CompanySync, result: SyncResult, error: RegosError) -> None:
     result.failure = SyncFailure.from_error(error)
@@ -356,6 +368,12 @@ async def _finish(work: CompanySync, result: SyncResult) -> None:
             code = f" error {failure.error_code}" if failure.error_code is not None else ""
             await mark_connection_failing(
                 db, work.company_id, failure.problem, f"{failure.description}{where}{code}"
+            )
+        elif still_limited := [d for d in result.rate_limited_days if _day_failed(result, d)]:
+            await mark_connection_failing(
+                db, work.company_id, RegosProblem.RATE_LIMITED,
+                f"REGOS refused with 8213 (the key's limit is used elsewhere too); {len(still_limited)} day(s) "
+                f"left for a later run: {', '.join(d.isoformat() for d in still_limited)}",
             )
         elif any(d.status == DayStatus.OK for d in result.days):
             await mark_connection_ok(db, work.company_id)

@@ -35,6 +35,7 @@ from services.background import Spawn
 from services.crypto import SecretBox
 from services.regos import (
     DocWholeSale,
+    Priority,
     RegosClient,
     RegosError,
     RegosNotFoundError,
@@ -247,7 +248,7 @@ async def process_event(
         if client is None:
             if secret_box is None:
                 raise ValueError("give a client or a secret_box")
-            client = await get_client(session, company_id, secret_box)
+            client = await get_client(session, company_id, secret_box, priority=Priority.INTERACTIVE)
     try:
         if action in RECEIPT_ACTIONS:
             days = await _process_receipt(
@@ -430,7 +431,7 @@ async def replay_events(
         if client is None:
             if secret_box is None:
                 raise ValueError("give a client or a secret_box")
-            client = await get_client(session, company_id, secret_box)
+            client = await get_client(session, company_id, secret_box, priority=Priority.INTERACTIVE)
     fetched = new = processed = failed = 0
     try:
         try:

@@ -19,6 +19,7 @@ storno line names it.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,8 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
-from db.regos_data import CashSession, Receipt, ReceiptLine, ReceiptPayment
+from db.regos_data import CashSession, Receipt, ReceiptLine, ReceiptPayment, Till
+from db.transient import retry_transient
 from services.regos import (
     ChequeItemOperation,
     ChequePaymentOperation,
@@ -177,10 +179,19 @@ class BranchResolver:
         self.branch_by_stock: dict[int, int] = {}
         self.stock_by_till: dict[int, int | None] = {}
         self.till_by_session: dict[str, int | None] = {}
+        # When each till last changed in REGOS (``last_update``, Unix seconds): its stock is today's, so a receipt
+        # older than that may have been rung up while the till belonged to another branch (issue 9).
+        self.till_changed_at: dict[int, int] = {}
 
     async def load(self, session: AsyncSession) -> None:
         self.branch_by_stock = await branch_ids_by_stock(session, self.company_id)
         self.stock_by_till = await till_stocks(session, self.company_id)
+        rows = await session.execute(select(Till.regos_id, Till.last_update).where(Till.company_id == self.company_id))
+        self.till_changed_at = {int(till): int(changed or 0) for till, changed in rows.all()}
+
+    def may_have_moved(self, till_id: int | None, moment: int) -> bool:
+        """The till changed after ``moment``: today's stock of it is not proof of that moment's branch."""
+        return till_id is not None and self.till_changed_at.get(till_id, 0) > moment
 
     def locate(self, session_uuid: str | None) -> tuple[int | None, int | None, int | None]:
         """(till, stock, branch) of a shift, as far as known."""
@@ -259,6 +270,7 @@ class BranchResolver:
             await sync_tills(db, self.company_id, tills, self.branch_by_stock)
         for till in tills:
             self.stock_by_till[till.id] = till.stock_id
+            self.till_changed_at[till.id] = to_unix(till.last_update) if till.last_update else 0
         for till_id in unknown:
             self.stock_by_till.setdefault(till_id, None)  # REGOS does not know it either: do not ask again
 
@@ -349,7 +361,15 @@ class ReceiptImporter:
                 *(self._load_details(item, archive, counts, on_details) for item in to_write if item.is_closed)
             )
         if to_write or run_update is not None:
-            await self._write(to_write, claim, counts, run_update)
+            # A locked database (SQLite busy, a PostgreSQL serialization failure) is retried with backoff: the
+            # write reads again under its lock and upserts, so a second attempt is safe; counts are kept per try.
+            before = copy.deepcopy(counts)
+
+            async def attempt() -> None:
+                counts.__dict__.update(copy.deepcopy(before).__dict__)
+                await self._write(to_write, claim, counts, run_update)
+
+            await retry_transient(attempt, what="writing receipts")
         return counts
 
     async def _locate(self, staged: list[StagedReceipt], archive: DayArchive) -> None:
@@ -361,7 +381,9 @@ class ReceiptImporter:
         for item in staged:
             till_id, stock_id, branch_id = resolver.locate(item.values["session_uuid"])
             item.values.update(regos_till_id=till_id, regos_stock_id=stock_id, branch_id=branch_id)
-            if stock_id is None:
+            # Shift → till → branch *as it was then*: a till moved (or edited) since gets its receipts' own stock
+            # from DocCheque/GetShort, so a past day keeps its branches after a till changes branch.
+            if stock_id is None or resolver.may_have_moved(till_id, int(item.values["occurred_at"].timestamp())):
                 unresolved.append(item)
         if unresolved:
             await self._locate_by_short(unresolved, archive)
@@ -478,11 +500,15 @@ class ReceiptImporter:
             if new:
                 await db.execute(
                     insert(RECEIPTS),
-                    [{"company_id": self.company_id, "synced_at": now, **item.values} for item in new],
+                    [{"company_id": self.company_id, "synced_at": now, **item.values,
+                      "details_synced_at": now if item.lines is not None else None} for item in new],
                 )
             if changed:
                 await db.execute(
-                    update(Receipt), [{"id": rid, "synced_at": now, **item.values} for rid, item in changed]
+                    # A changed receipt's lines are read again (now, or by the details backfill).
+                    update(Receipt), [{"id": rid, "synced_at": now, **item.values,
+                                       "details_synced_at": now if item.lines is not None else None}
+                                      for rid, item in changed]
                 )
             detail_owners: dict[int, StagedReceipt] = {}
             if changed:

@@ -84,6 +84,8 @@ class DaySyncResult:
     wholesale_written: int = 0
     reconciliation: ReconciliationOutcome | None = None
     error: str | None = None
+    reread: bool = False  # the reconciliation differed, so the day was read a second time
+    owners_told: int = 0  # a mismatch that persisted: owners alerted (through the outbox, once per figures)
 
 
 @dataclass
@@ -98,6 +100,9 @@ class SyncResult:
     duration_seconds: float = 0.0
     stock_levels_written: int = 0
     archive_pruned: int = 0
+    # Days REGOS refused with 8213 even after backing off (the key's limit is spent elsewhere, e.g. by another
+    # integration): they stay retryable, the connection's status says so, and a later run finishes them.
+    rate_limited_days: list[date] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

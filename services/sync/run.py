@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import inspect
 import logging
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,7 +19,10 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
+from db.models import Company, Role
 from db.regos_data import SyncRun, WholesaleKind
+from db.transient import retry_transient
+from services import outbox
 from services.regos import (
     DocWholeSale,
     IncompleteListingError,
@@ -26,6 +31,8 @@ from services.regos import (
     RegosClient,
     day_bounds,
 )
+from services.reports.coverage import mark_days_imported
+from services.reports.render import esc
 
 from .aggregates import rebuild_day, reconcile_day
 from .archive import DayArchive, NullArchive
@@ -61,6 +68,13 @@ from .results import DaySyncResult, ProgressCallback, SyncOptions, SyncProgress
 from .wholesale import mark_missing_wholesale, store_wholesale
 
 logger = logging.getLogger(__name__)
+
+
+def _som(value: Any) -> str:
+    """Whole so'm with spaces between thousands (the alert's figures; REGOS keeps tiyin at zero)."""
+    amount = Decimal(str(value or 0)).quantize(Decimal("1"))
+    sign = "-" if amount < 0 else ""
+    return sign + f"{abs(int(amount)):,}".replace(",", "\u00a0")
 
 _MAX_ERRORS_KEPT = 50
 EMPTY_PAGE_RETRIES = 2
@@ -257,11 +271,40 @@ class CompanySync:
         archive = self._archive_for(day)
         try:
             await self._sync_day(day, day_index, claim, result, archive)
+            if result.reconciliation is not None and not result.reconciliation.matches:
+                # Our headers and REGOS's aggregates disagree: both are kept; read the day once more (a receipt
+                # may have closed between the listing and the report), and if it persists, tell the owners.
+                logger.info("REGOS reconciliation of company %s, %s differs: reading the day again",
+                            self.company_id, day)
+                result.reread = True
+                await self._sync_day(day, day_index, claim, result, archive)
+                if result.reconciliation is not None and not result.reconciliation.matches:
+                    await retry_transient(lambda: self._tell_mismatch(day, result), what="mismatch alert")
         except BaseException:
             archive.discard()
             raise
         archive.commit()
         return result
+
+    async def _tell_mismatch(self, day: date, result: DaySyncResult) -> None:
+        """Owners hear of a persisting mismatch once (per day and figures), through the outbox."""
+        outcome = result.reconciliation
+        assert outcome is not None
+        ours, theirs = outcome.ours, outcome.theirs
+        fingerprint = hashlib.sha256(
+            "|".join(sorted(outcome.differences)).encode()
+        ).hexdigest()[:16]
+        async with self.session_factory.begin() as db:
+            company = await db.get(Company, self.company_id)
+            result.owners_told = await outbox.notify_roles(
+                db, self.company_id, [Role.OWNER], "sync-mismatch-alert", kind="sync.mismatch",
+                dedupe_key=f"sync-mismatch:{self.company_id}:{day.isoformat()}:{fingerprint}",
+                company=esc(company.name if company else ""), day=day.strftime("%d.%m.%Y"),
+                ours_sales=_som(ours.get("retail_gross")), regos_sales=_som(theirs.get("retail_gross")),
+                ours_receipts=int(ours.get("sale_count") or 0), regos_receipts=int(theirs.get("sale_count") or 0),
+                difference=_som(Decimal(str(ours.get("retail_gross") or 0)) - Decimal(str(theirs.get("retail_gross")
+                                                                                         or 0))),
+            )
 
     async def _sync_day(
         self, day: date, day_index: int, claim: DayClaim, result: DaySyncResult, archive: DayArchive
@@ -295,18 +338,25 @@ class CompanySync:
         )
 
         self.cursor["stage"] = "aggregates"
-        async with self.session_factory.begin() as db:
-            await lock_day_for_write(db, self.company_id, sorted(touched_days), claim)
-            if invalid_rows == 0:
-                result.vanished = await mark_vanished_receipts(db, self.company_id, day, seen, listed_since)
-            figures = None
-            for touched in sorted(touched_days):
-                rebuilt = await rebuild_day(db, self.company_id, touched)
-                if touched == day:
-                    figures = rebuilt
-            self.stats.days_done.append(day.isoformat())
-            self.cursor["stage"] = "reconcile"
-            await self.save_run(db)
+
+        async def rebuild() -> Any:
+            async with self.session_factory.begin() as db:
+                await lock_day_for_write(db, self.company_id, sorted(touched_days), claim)
+                if invalid_rows == 0:
+                    result.vanished = await mark_vanished_receipts(db, self.company_id, day, seen, listed_since)
+                figures = None
+                for touched in sorted(touched_days):
+                    rebuilt = await rebuild_day(db, self.company_id, touched)
+                    if touched == day:
+                        figures = rebuilt
+                if day.isoformat() not in self.stats.days_done:
+                    self.stats.days_done.append(day.isoformat())
+                await mark_days_imported(db, self.company_id, None, day)  # the books hold this day, every branch
+                self.cursor["stage"] = "reconcile"
+                await self.save_run(db)
+            return figures
+
+        figures = await retry_transient(rebuild, what="rebuilding a day")  # a locked database: try again
         assert figures is not None
 
         # REGOS's own aggregates per branch's tills: the source of per-item and per-payment-type figures, and
@@ -321,16 +371,19 @@ class CompanySync:
             self._count_pages(result, report.calls)
             self._note_invalid(result, "RetailReport/*", report.skipped, [])
             reports.append(report)
-        async with self.session_factory.begin() as db:
-            await lock_day_for_write(db, self.company_id, day, claim)
-            await store_day_reports(db, self.company_id, day, reports)
-            if self.options.reconcile:
-                result.reconciliation = await reconcile_day(
-                    db, self.company_id, figures,
-                    [c for r in reports for c in r.counts], [p for r in reports for p in r.payments],
-                    compare_payment_types=self.fetch_details,
-                    extra_differences=group_differences(reports, marks),
-                )
+        async def store() -> None:
+            async with self.session_factory.begin() as db:
+                await lock_day_for_write(db, self.company_id, day, claim)
+                await store_day_reports(db, self.company_id, day, reports)
+                if self.options.reconcile:
+                    result.reconciliation = await reconcile_day(
+                        db, self.company_id, figures,
+                        [c for r in reports for c in r.counts], [p for r in reports for p in r.payments],
+                        compare_payment_types=self.fetch_details,
+                        extra_differences=group_differences(reports, marks),
+                    )
+
+        await retry_transient(store, what="storing the day's REGOS reports")
         if result.reconciliation is not None and not result.reconciliation.matches:
             logger.warning(
                 "REGOS reconciliation of company %s, %s: %s",

@@ -39,6 +39,7 @@ def wholesale_values(
         "branch_id": branch_by_stock.get(stock_id) if stock_id is not None else None,
         "regos_stock_id": stock_id,
         "partner_name": (doc.partner.name[:256] if doc.partner and doc.partner.name else None),
+        "seller_regos_id": seller.id if (seller := doc.seller or doc.attached_user) is not None else None,
         "amount": money(doc.amount),
         "performed": bool(doc.performed),
         "deleted": bool(doc.deleted_mark),

@@ -1,5 +1,6 @@
 """The assistant through the emulator, offline: free text in Uzbek, Russian and English answered with the sales
-report's figures (company synced from a fake REGOS), and a cashier refused."""
+report's figures (company synced from a fake REGOS), a cashier refused; a follow-up, 👍/👎 with a reason, /ailog,
+/forecast with its chart, /advice, and a question not understood answered with example buttons."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from db.models import Role
 from sandbox.regos import FakeRegos
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient
+from services.ai import assistant
 from services.locale import format_money
 from services.reports.periods import Period
 from services.reports.sales import sales_report
@@ -68,3 +70,68 @@ async def test_questions_in_three_languages_and_a_refusal(running_bot: RunningBo
     await users["Kassir"].send("/ask payroll this month")
     refusal = await users["Kassir"].expect("owner")
     assert "Top products" not in refusal.text
+
+
+@pytest.fixture
+async def long_fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
+    return await start_fake_regos(seed=34, start_date=local_today() - timedelta(days=35), days=36,
+                                  receipts_per_day=10, rate_limit=False)
+
+
+async def test_follow_up_feedback_forecast_and_advice(running_bot: RunningBot, sandbox: SandboxClient,
+                                                      engine: AsyncEngine, long_fake: FakeRegos) -> None:
+    session_factory = create_session_factory(engine)
+    async with session_factory() as session:
+        company = await create_company(session, name="Baraka Savdo")
+        await session.commit()
+    seeded = await sync_from_fake(session_factory, company.id, long_fake)
+    owner = await sandbox.create_user("Owner", language_code="en")
+    await settle()
+    async with session_factory() as session:
+        await add_member(session, seeded.company_id, owner.id, Role.OWNER, language="en", first_name="Owner")
+        await session.commit()
+    today = local_today()
+    yesterday, before = today - timedelta(days=1), today - timedelta(days=2)
+
+    await owner.send("sales yesterday")
+    first = await owner.expect("Net sales")
+    assert format_money(expected_totals(long_fake.generator, yesterday, yesterday).total_net, "en") in first.text
+    assert first.button_texts == ["👍", "👎"]
+    await owner.send("and the day before yesterday?")  # a follow-up: the same question for another day
+    follow = await owner.expect("Net sales")
+    assert format_money(expected_totals(long_fake.generator, before, before).total_net, "en") in follow.text
+
+    answer = await owner.press("👎", message_id=follow.message_id)
+    assert answer is not None and "What was wrong" in (answer.get("text") or "")
+    await owner.press("Wrong figure", message_id=follow.message_id)
+    await owner.press("👍", message_id=first.message_id)
+    await settle()
+    async with session_factory() as session:
+        rows = {r.question: (r.feedback, r.reason) for r in await assistant.recent(session, seeded.company_id)}
+    assert rows["sales yesterday"] == (1, None)
+    assert rows["and the day before yesterday?"] == (-1, "wrong")
+
+    await owner.send("/ailog")
+    log = await owner.expect("Assistant log")
+    assert "👎 Wrong figure" in log.text and "sales_summary" in log.text
+
+    await owner.send("/forecast next 7 days")
+    forecast = await owner.expect("Forecast")
+    assert "Likely between" in forecast.text and "Holt-Winters" in forecast.text
+    chart = await owner.expect(predicate=lambda m: bool(m.get("photo")))
+    assert chart.get("photo")
+
+    await owner.send("/advice")
+    advice = await owner.expect("Advice")
+    assert "demand over the last" in advice.text
+
+    await owner.send("asdkjh qwe")
+    unknown = await owner.expect("did not understand")
+    assert "sales yesterday" in unknown.button_texts
+    await owner.press("sales yesterday", message_id=unknown.message_id)
+    again = await owner.expect("Net sales")
+    assert format_money(expected_totals(long_fake.generator, yesterday, yesterday).total_net, "en") in again.text
+
+    await owner.send("kecha " * 680)  # the longest text Telegram carries: answered (cut to 1,000), not an error
+    assert format_money(expected_totals(long_fake.generator, yesterday, yesterday).total_net, "uz") in (
+        await owner.expect("Sof savdo")).text  # asked in Uzbek, answered in Uzbek

@@ -99,3 +99,6 @@ async def test_a_day_never_imported_is_reported_missing(
     report = await owner.expect("not imported yet")
     assert "1 day of this period is not imported yet" in report.text
     assert "/sync" in report.text
+    assert "No sales" not in report.text  # a day never imported is not a day without sales
+    data = report.button("📥 Import the missing days")["callback_data"]  # the /sync router imports it
+    assert data == f"imd:{company_id}:{TODAY.toordinal()}:{TODAY.toordinal()}"

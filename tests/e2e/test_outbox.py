@@ -87,3 +87,31 @@ async def test_rollback_never_sends_commit_sends_once_across_a_restart(
         await restarted.stop()
     await user.unblock()
     assert await texts_from_bot(user, "[ob]") == ["[ob] committed, then approved", "[ob] while down"]
+
+
+async def test_a_document_is_sent_once_with_its_caption_after_a_429(
+    running_bot: RunningBot, sandbox: SandboxClient,
+) -> None:
+    user = await sandbox.create_user("Aziza")
+    await user.send("/start")
+    await user.expect("Choose your language")
+    app = running_bot.app
+    await sandbox.add_fault("sendDocument", error_code=429, retry_after=1, count=1)
+    pdf = b"%PDF-1.4\n% a payslip\n"
+    async with app.session_factory() as session:
+        await outbox.enqueue(session, chat_id=user.id, text="[ob] <b>Payslip</b> of November", kind="test",
+                             document=outbox.OutboxDocument("payslip_2026-11_Karimova.pdf", pdf),
+                             dedupe_key="ob:doc")
+        await session.commit()
+    message = await user.expect(predicate=lambda m: bool(m.get("document")), timeout=15)
+    await app.outbox.send_due()
+    await app.outbox.send_due()  # nothing left: sent once
+    assert message.text == "[ob] Payslip of November"  # the caption, HTML parsed
+    assert message["document"]["file_name"] == "payslip_2026-11_Karimova.pdf"
+    assert await user.download(message) == pdf
+    documents = [m for m in await user.messages() if m.from_bot and m.get("document")]
+    assert len(documents) == 1
+    async with app.session_factory() as session:
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == "ob:doc"))
+    assert row is not None and row.status == "sent" and row.message_id == message.message_id
+    assert row.document is None  # not kept once sent

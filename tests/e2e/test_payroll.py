@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
 
+import pypdfium2 as pdfium
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -34,6 +35,14 @@ async def eskiz() -> AsyncIterator[FakeEskiz]:
     await server.start()
     yield server
     await server.stop()
+
+
+def pdf_text(data: bytes) -> str:
+    document = pdfium.PdfDocument(data)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
 
 
 def last_month() -> date:
@@ -97,17 +106,28 @@ async def test_draft_approval_payslips_and_correction(running_bot: RunningBot, s
     await running_bot.app.outbox.send_due()
     payslip = await seller.expect("Payslip")
     assert "Aziza Karimova" in payslip.text and format_money(D(4_400_000), "en") in payslip.text
+    assert payslip["document"]["file_name"] == f"payslip_{month:%Y-%m}_Aziza_Karimova.pdf"
+    slip = pdf_text(await seller.download(payslip))
+    for figure in ("Payslip", "Aziza Karimova", "5 000 000", "600 000", "595 000", "4 400 000"):
+        assert figure in slip, figure
 
     factory = create_session_factory(engine)
     sms = await rows(engine, select(SmsMessage.phone, SmsMessage.purpose, SmsMessage.text))
     assert [tuple(s[:2]) for s in sms] == [("998901234567", "payslip")] and "4 400 000" in sms[0][2]
     async with EskizClient(DEFAULT_EMAIL, DEFAULT_PASSWORD, base_url=eskiz.api_url) as client:
+        await client.login()
+        first_token = client.token_info
+        eskiz.expire_tokens()  # Eskiz says "Expired token": refreshed once, the send retried, nothing lost
         report = await send_queued(factory, client)
+        assert client.token_info is not None and first_token is not None
+        assert client.token_info.token != first_token.token
     assert len(report.accepted) == 1 and eskiz.messages[0].to == "998901234567"
+    assert [s.to for s in eskiz.messages] == ["998901234567"]  # sent once
 
     await seller.send("/payslips")
     again = await seller.expect("Payslip")
-    assert "Aziza Karimova" in again.text
+    assert "Aziza Karimova" in again.text and again["document"]["file_name"].endswith("_Aziza_Karimova.pdf")
+    assert "4 400 000" in pdf_text(await seller.download(again))
 
     # an approved month is frozen; a correction is a new version with the difference
     await owner.send("/payroll")

@@ -24,9 +24,9 @@ TODAY = local_today()
 
 @pytest.fixture
 async def fake_regos(start_fake_regos: FakeRegosFactory) -> FakeRegos:
-    # The 2/s limit is tested elsewhere; here it would only make the test slow. The bot is pointed at it.
+    # The real gateway's limit stays on (2 requests/s, burst 50); the bot is pointed at it.
     return await start_fake_regos(seed=3, start_date=TODAY - timedelta(days=2), days=3, receipts_per_day=40,
-                                  keys={KEY: None, "ab" * 16: ["DocCheque/Get"]}, rate_limit=False)
+                                  keys={KEY: None, "ab" * 16: ["DocCheque/Get"]})
 
 
 async def test_connect_bad_then_good_key_then_sync(running_bot: RunningBot, sandbox: SandboxClient,
@@ -59,12 +59,7 @@ async def test_connect_bad_then_good_key_then_sync(running_bot: RunningBot, sand
     stored = await scalar(engine, select(RegosConnection.key_encrypted))
     assert stored and KEY not in stored
     assert await scalar(engine, select(func.count()).select_from(Branch)) == stocks
-    await settle()
-    async with create_session_factory(engine)() as session:  # the real 2/s pacing would only slow the test
-        connection = await session.scalar(select(RegosConnection))
-        assert connection is not None
-        connection.settings = {**connection.settings, "rate_per_second": 200, "burst": 200}
-        await session.commit()
+    assert connected.button_texts == ["7 days", "30 days", "90 days", "A year"]  # how much history to import
 
     await owner.send("/sync")
     await owner.expect("Syncing sales from REGOS")
@@ -110,7 +105,24 @@ async def test_rename_branch_and_link_employee(running_bot: RunningBot, sandbox:
     await connect_regos(owner, KEY)
     await owner.send("/regos")
     status = await owner.expect("Key: 0f0f")
-    assert "Branches: 3" in status.text
+    assert "Branches: 3" in status.text and "connected, working" in status.text
+    # The receipt details backfill: what it is for and what it costs, and a switch (explicit, so a double tap
+    # has one effect).
+    assert "Receipt details: off" in status.text and "2 REGOS requests a receipt" in status.text
+    assert "25% of the key's limit" in status.text
+    await owner.press("Turn receipt details on")
+    switched = await owner.expect("Receipt details: on")
+    await owner.press("Turn receipt details on", message_id=status.message_id)  # the old card's button again
+    await settle()
+    async with create_session_factory(engine)() as session:
+        connection = await session.scalar(select(RegosConnection))
+        assert connection is not None and connection.settings.get("details_backfill") is True
+    assert switched.button_texts == ["Turn receipt details off"]
+    await owner.send("/regos")
+    status = await owner.expect("Key: 0f0f")
+    assert "Receipt details: on" in status.text
+    await owner.press("Turn receipt details off")
+    await owner.expect("Receipt details: off")
     await owner.press("Branches")
     listing = await owner.expect("Branches from REGOS")
     first_branch = listing.button_texts[0]
@@ -128,6 +140,15 @@ async def test_rename_branch_and_link_employee(running_bot: RunningBot, sandbox:
     await owner.press("Employees")
     staff = await owner.expect("Employees from REGOS")
     employee_name = staff.button_texts[0]
+    await owner.press(employee_name)
+    stale = await owner.expect(f"Who in the bot is {employee_name}")
+    await owner.send("/cancel")  # the card's buttons belong to its flow: after /cancel they change nothing
+    await owner.expect()
+    answer = await owner.press("Dilnoza", message_id=stale.message_id)
+    assert answer and "This step is over" in str(answer.get("text"))
+    assert await scalar(engine, select(func.count()).select_from(Employee).where(Employee.user_id.is_not(None))) == 0
+    await owner.press("Employees")
+    await owner.expect("Employees from REGOS")
     await owner.press(employee_name)
     await owner.expect(f"Who in the bot is {employee_name}")
     await owner.press("Dilnoza")

@@ -1,0 +1,28 @@
+"""Whether a company has synced sales at all, or a REGOS connection that has not brought any yet."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.regos_data import Receipt, RegosConnection, WholesaleDoc
+
+
+class DataStatus:
+    """Whether a company has synced sales, or a REGOS connection that has not brought any yet."""
+
+    HAS_DATA = "has_data"
+    CONNECTED_NO_DATA = "connected_no_data"
+    NOT_CONNECTED = "not_connected"
+
+
+async def data_status(session: AsyncSession, company_id: int) -> str:
+    has_receipts = await session.scalar(select(exists().where(Receipt.company_id == company_id)))
+    has_wholesale = has_receipts or await session.scalar(select(exists().where(WholesaleDoc.company_id == company_id)))
+    if has_wholesale:
+        return DataStatus.HAS_DATA
+    connected = await session.scalar(select(exists().where(RegosConnection.company_id == company_id)))
+    return DataStatus.CONNECTED_NO_DATA if connected else DataStatus.NOT_CONNECTED
+
+
+__all__ = ["DataStatus", "data_status"]
