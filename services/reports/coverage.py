@@ -22,6 +22,11 @@ from db.models import Branch, JobClaim
 from db.regos_data import DailySales, SyncRun, SyncRunStatus
 from services.reports.periods import Period
 
+# services.sync.locks' day claim (`DAY_JOB`, `ClaimStatus.DONE`), named here so that reading the books does not
+# import the whole sync package (a second of start-up for `python -m bot ask`); a test keeps them equal.
+DAY_JOB = "regos-sync-day"
+CLAIM_DONE = "done"
+
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
@@ -125,14 +130,12 @@ async def coverage(session: AsyncSession, company_id: int, period: Period, today
             if day not in run_days or run_days[day] < moment:
                 run_days[day] = moment
 
-    from services.sync.locks import DAY_JOB, ClaimStatus  # here: services.sync imports the reports' renderer
-
     # A day whose last sync stopped part-way (its claim failed or still running) holds only some of its rows:
     # not imported until a sync of it completes and marks it.
     unsettled = {date.fromisoformat(period_text) for period_text in await session.scalars(
         select(JobClaim.period).where(
             JobClaim.job == DAY_JOB, JobClaim.scope == f"company:{company_id}",
-            JobClaim.period.in_([day.isoformat() for day in span]), JobClaim.status != ClaimStatus.DONE))}
+            JobClaim.period.in_([day.isoformat() for day in span]), JobClaim.status != CLAIM_DONE))}
 
     def imported(branch_id: int, day: date) -> bool:
         if (branch_id, day) in marks:
