@@ -88,8 +88,8 @@ async def test_hostile_inputs_get_400_or_a_clear_message_and_no_traceback(
     await owner.send("/members")
     card = await owner.expect("Dilnoza")
     for data in ("co:999999999999999999999", "sw:1:99999999999999999999999", "junk \u00ff:\u0000", "rp:1:x:y"):
-        answer = await owner.press(data=data, forge=True, message_id=card.message_id)
-        assert answer is not None and answer.get("text"), (data, answer)  # a refusal, said in words
+        refusal = await owner.press(data=data, forge=True, message_id=card.message_id)
+        assert refusal is not None and refusal.get("text"), (data, refusal)  # a refusal, said in words
     await owner.send("/help")  # the bot still answers
     await owner.expect("Commands for you (owner)")
 
