@@ -12,4 +12,6 @@ fi
 echo "database backends: sqlite${TEST_DATABASE_URL:+ and postgresql ($TEST_DATABASE_URL)}"
 ruff check .
 mypy .
-python -m pytest -q "$@"
+# Test files spread over worker processes (pytest-xdist; each PostgreSQL worker gets its own database, test_gw0...):
+# many tests wait on the fakes' real rate limits, so a few more workers than cores keeps both cores busy.
+python -m pytest -q -n "${TEST_WORKERS:-3}" --dist loadfile "$@"

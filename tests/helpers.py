@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.base import utcnow
@@ -37,11 +38,40 @@ BACKENDS = ["sqlite", *(["postgresql"] if TEST_DATABASE_URL else [])]
 
 
 def _postgres_url() -> str:
+    """The test database; under pytest-xdist each worker gets its own (`test_gw0`, ...), created on first use."""
     assert TEST_DATABASE_URL
-    url = TEST_DATABASE_URL
-    if url.startswith("postgresql://"):
-        url = "postgresql+asyncpg://" + url.removeprefix("postgresql://")
+    url = _postgres_url_of(TEST_DATABASE_URL)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        parsed = make_url(url)
+        url = parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
     return url
+
+
+_databases_made: set[str] = set()
+
+
+async def _ensure_postgres_database(url: str) -> None:
+    """Creates the worker's database next to TEST_DATABASE_URL's when it does not exist yet."""
+    target = make_url(url)
+    if not os.environ.get("PYTEST_XDIST_WORKER") or target.database in _databases_made:
+        return
+    assert TEST_DATABASE_URL and target.database
+    base = create_engine(_postgres_url_of(TEST_DATABASE_URL))
+    try:
+        async with base.connect() as connection:
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            found = await connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                            {"name": target.database})
+            if not found:
+                await connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        await base.dispose()
+    _databases_made.add(target.database)
+
+
+def _postgres_url_of(url: str) -> str:
+    return "postgresql+asyncpg://" + url.removeprefix("postgresql://") if url.startswith("postgresql://") else url
 
 
 async def _reset_postgres(engine: AsyncEngine) -> None:
@@ -52,7 +82,9 @@ async def _reset_postgres(engine: AsyncEngine) -> None:
 
 async def make_migrated_engine(backend: str, tmp_path: Path) -> AsyncEngine:
     if backend == "postgresql":
-        engine = create_engine(_postgres_url())
+        url = _postgres_url()
+        await _ensure_postgres_database(url)
+        engine = create_engine(url)
         await _reset_postgres(engine)
     else:
         engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
