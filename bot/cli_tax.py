@@ -6,7 +6,8 @@
     tax regime --company ID --regime vat|turnover --from YYYY-MM-DD
         the company's tax regime from a day (a dated row; the latest row not after a day applies)
     tax item-vat --company ID --item REGOS_ID --class standard|zero|exempt
-        an item's VAT class (zero-rated and exempt sales leave the VAT base)
+        an item's VAT class, overriding the VAT REGOS gives the item (Item/Get, kept by the reference sync);
+        zero-rated and exempt sales leave the VAT base
     tax einvoices --company ID FILE
         import an EDI operator's register of received e-invoices; prints matches and what is left unmatched
 """
@@ -107,7 +108,8 @@ def add_tax_commands(commands: Any, report_commands: Any) -> None:
     regime.add_argument("--regime", required=True, choices=["vat", "turnover"])
     regime.add_argument("--from", dest="date_from", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
     add_einvoice_command(tax_commands)
-    item_vat = tax_commands.add_parser("item-vat", help="mark a REGOS item zero-rated, exempt or standard")
+    item_vat = tax_commands.add_parser("item-vat",
+                                       help="mark a REGOS item zero-rated, exempt or standard (wins over REGOS's VAT)")
     item_vat.set_defaults(handler=_item_vat)
     item_vat.add_argument("--company", type=int, required=True)
     item_vat.add_argument("--item", type=int, required=True, help="the REGOS item id")

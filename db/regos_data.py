@@ -121,6 +121,9 @@ class Item(Base):
     min_quantity: Mapped[Decimal | None] = mapped_column(Quantity(), default=None)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     last_update: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Item/Get `vat`: its rate in percent (12.00) and class (services.tax: standard, zero, exempt); None: not given
+    vat_rate: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    vat_class: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class PaymentType(Base):
@@ -235,6 +238,7 @@ class WholesaleDoc(Base):
     performed: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     last_update: Mapped[int] = mapped_column(BigInteger, default=0)
+    vat_calculation_type: Mapped[str | None] = mapped_column(String(16), default=None)  # No | Exclude | Include
 
 
 class StockLevel(Base):

@@ -19,7 +19,8 @@ class TaxReportStatus(StrEnum):
     DRAFT = "draft"  # computed, may be recomputed
     PENDING = "pending"  # submitted to the approval engine ("ready" once approved)
     READY = "ready"  # approved: the documents are final, waiting to be uploaded to my.soliq.uz
-    FILED = "filed"  # the accountant confirmed the upload (or the submission endpoint accepted it)
+    FILING = "filing"  # uploaded (or sent to the submission endpoint): the filing waits in the approval engine
+    FILED = "filed"  # the approvers confirmed the upload the accountant reported
 
 
 class VatClass(StrEnum):
@@ -54,7 +55,8 @@ class TaxReport(Base):
 
 
 class ItemVatClass(Base):
-    """An item that is not standard-rated (REGOS's item VAT); every other item is at the standard rate."""
+    """The operator's VAT class of an item (`tax item-vat`); it wins over the item's VAT from REGOS (items.vat_class),
+    and an item with neither is at the standard rate."""
 
     __tablename__ = "item_vat_classes"
     __table_args__ = (UniqueConstraint("company_id", "item_regos_id"),)

@@ -1,6 +1,7 @@
 """/tax (owner, accountant): pick a month → the report card (sales, VAT or turnover tax, PIT and social tax,
 profit tax estimate at a quarter's end, tax due, status, deadlines, what is missing) → Excel / PDF documents →
-mark ready (through the approval engine) → mark filed once uploaded to my.soliq.uz."""
+mark ready (through the approval engine) → uploaded to my.soliq.uz → filed once the owner confirms (the engine
+again)."""
 
 from __future__ import annotations
 
@@ -222,9 +223,9 @@ async def filed(query: CallbackQuery, callback_data: TaxCb, i18n: I18nContext, s
                                       i18n.locale)
         reference = await SubmissionClient(settings.tax_submission_url, key).submit(
             ctx.company.tin, report.period, dict(report.figures or {}), pdf)
-    if await tax_reports.mark_filed(session, ctx.company.id, callback_data.report, actor_user_id=user.id,
-                                    submission_ref=reference):
-        callback_answer.text = i18n.get("tax-filed")
+    if await tax_reports.mark_uploaded(session, ctx.company.id, callback_data.report, user,
+                                       submission_ref=reference) is not None:
+        callback_answer.text = i18n.get("tax-filing-sent")
     await _show(query, i18n, ctx, await tax_reports.get_report(session, ctx.company.id, callback_data.report))
 
 

@@ -66,7 +66,7 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
                                              language_code=persona.language)
             personas.append((persona, user.id))
         async with create_session_factory(engine)() as session:
-            seeded = await seed_demo_company(session, personas)
+            seeded = await seed_demo_company(session, personas, regime_from=tax_regime_start(today))
             await session.commit()
     running = await start_polling_bot(settings, engine=engine)
     secret_box = running.app.secret_box  # the app's own, built once
@@ -109,6 +109,12 @@ async def run_demo(*, host: str = "127.0.0.1", port: int = 8080, seed: int = 1, 
         await fake_regos.stop()
         await fake_eskiz.stop()
         await emulator.stop()
+
+
+def tax_regime_start(today: date) -> date:
+    """The demo company's tax regime starts on the first of the month its fake REGOS history begins in, so /tax
+    covers every month the demo can import."""
+    return (today - timedelta(days=DEMO_DAYS - 1)).replace(day=1)
 
 
 async def _import(running: RunningBot, company_id: int, days: list[date], secret_box: SecretBox) -> ImportResult:

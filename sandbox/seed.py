@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Branch, Company, Membership, Role, TaxRegime
+from db.models import Branch, Company, CompanyTaxRegime, Membership, Role, TaxRegime
 from services import companies
 from services.users import TelegramIdentity, get_or_create_user
 
@@ -37,13 +39,17 @@ class SeededCompany:
 
 
 async def seed_demo_company(
-    session: AsyncSession, personas: list[tuple[Persona, int]]
+    session: AsyncSession, personas: list[tuple[Persona, int]], *, regime_from: date | None = None
 ) -> SeededCompany:
-    """`personas` pairs each persona with the Telegram id it has in the emulator."""
+    """`personas` pairs each persona with the Telegram id it has in the emulator. `regime_from`: the day the
+    company's tax regime starts (default today), early enough for /tax to cover the history it imports."""
     company: Company = await companies.create_company(
         session, name=DEMO_COMPANY["name"], tin=DEMO_COMPANY["tin"], timezone=DEMO_COMPANY["timezone"],
         regime=TaxRegime.TURNOVER,
     )
+    if regime_from is not None:
+        await session.execute(update(CompanyTaxRegime).where(CompanyTaxRegime.company_id == company.id)
+                              .values(effective_from=regime_from))
     branches = [Branch(company_id=company.id, name=name) for name in DEMO_BRANCHES]
     session.add_all(branches)
     await session.flush()

@@ -98,7 +98,8 @@ async def test_vat_month_by_hand(session: AsyncSession) -> None:
     # 396 000 − 300 000 − 150 000 = −54 000: nothing to pay, 54 000 carried forward
     assert (vat["payable"], vat["carried_out"], vat["amount"]) == ("0.00", "54000.00", "0.00")
     assert figures["vat_carry_forward"] == "54000.00"
-    assert vat["sources"] == {"days": 2, "purchases": 3, "e_invoices": 1}
+    assert vat["sources"] == {"days": 2, "purchases": 3, "e_invoices": 1, "items_from_regos": 0,
+                              "items_overridden": 1}
     assert figures["taxes"]["pit"]["amount"] == "600000.00" and figures["taxes"]["pit"]["inps"] == "5000.00"
     assert figures["taxes"]["pit"]["budget"] == "595000.00" and figures["taxes"]["social"]["amount"] == "600000.00"
     assert figures["total_due"] == "1200000.00" and figures["regime"] == "vat"

@@ -1,5 +1,6 @@
 """Tax reports as stored objects and documents: the PDF renders Uzbek and Russian (a page rendered to PNG), the
-Excel traces figures to their sources, statuses change once, reminders skip filed months, the CLI prints JSON."""
+Excel traces figures to their sources, statuses change once and each through the approval engine, reminders skip
+filed months, the CLI prints JSON."""
 
 from __future__ import annotations
 
@@ -19,14 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.cli import main
 from core.i18n import translate
-from db.models import Company, CompanyTaxRegime, TaxRegime
+from db.models import AuditLog, Company, CompanyTaxRegime, Membership, Role, TaxRegime
 from db.payroll import PayrollRun, RunKind, RunStatus
 from db.regos_data import DailySales, SyncRun, SyncRunStatus
 from db.tax import ItemVatClass, TaxReport, TaxReportStatus
+from services import approvals
+from services.errors import DomainError
 from services.tax.documents import report_pdf, report_xlsx
 from services.tax.reminders import reminders_due
-from services.tax.reports import ReportFrozen, mark_filed, open_report, recompute
-from tests.helpers import create_company, database_url_for
+from services.tax.reports import FILING_KIND, ReportFrozen, mark_uploaded, open_report, recompute, submit_report
+from tests.helpers import add_member, create_company, database_url_for
 
 D = Decimal
 OCT = date(2025, 10, 1)
@@ -85,23 +88,54 @@ async def test_excel_traces_figures(session: AsyncSession) -> None:
     assert payroll[2] == 2 and payroll[3] == D("3000000.00")
 
 
-async def test_statuses_change_once(session: AsyncSession) -> None:
+async def test_statuses_change_once_each_through_the_engine(session: AsyncSession) -> None:
+    """draft → (tax_report approved) → ready → uploaded → (tax_filing approved) → filed; a rejected filing goes
+    back to ready; every change in the audit log; pressing twice changes nothing."""
     company = await books(session)
+    owner = await add_member(session, company.id, 9101, Role.OWNER, first_name="Dilnoza")
+    accountant = await add_member(session, company.id, 9102, Role.ACCOUNTANT, first_name="Kamola")
+    members = {m.user_id: m for m in (await session.execute(select(Membership).where(
+        Membership.company_id == company.id))).scalars()}
     report = await open_report(session, company, OCT, TODAY)
     assert report.status == TaxReportStatus.DRAFT and report.figures["taxes"]["vat"]["amount"] == "600000.00"
     again = await recompute(session, company, report.id, TODAY)
     assert again.id == report.id and again.version == 2
     with pytest.raises(ReportFrozen):
-        await mark_filed(session, company.id, report.id, actor_user_id=None)  # a draft is not filed
-    report.status = TaxReportStatus.READY
-    await session.flush()
-    assert await mark_filed(session, company.id, report.id, actor_user_id=None) is True
-    assert await mark_filed(session, company.id, report.id, actor_user_id=None) is False  # pressed twice
+        await mark_uploaded(session, company.id, report.id, accountant)  # a draft is not uploaded
+    submitted = await submit_report(session, company.id, report.id, accountant)
+    assert submitted is not None and [u.id for u in submitted.approvers] == [owner.id]
+    with pytest.raises(DomainError):  # the accountant may not decide
+        await approvals.decide(session, company_id=company.id, request_id=submitted.request.id,
+                               actor=members[accountant.id], approve=True)
+    await approvals.decide(session, company_id=company.id, request_id=submitted.request.id,
+                           actor=members[owner.id], approve=True)
+    assert report.status == TaxReportStatus.READY and report.ready_at is not None
+
+    uploaded = await mark_uploaded(session, company.id, report.id, accountant, submission_ref="T-1")
+    assert uploaded is not None and uploaded.request.kind == FILING_KIND
+    assert report.status == TaxReportStatus.FILING and report.filed_at is None
+    assert await mark_uploaded(session, company.id, report.id, accountant) is None  # pressed twice
+    await approvals.decide(session, company_id=company.id, request_id=uploaded.request.id,
+                           actor=members[owner.id], approve=False, reason="Not in the cabinet yet")
+    assert report.status == TaxReportStatus.READY
+
+    uploaded = await mark_uploaded(session, company.id, report.id, accountant)
+    assert uploaded is not None and uploaded.created
+    await approvals.decide(session, company_id=company.id, request_id=uploaded.request.id,
+                           actor=members[owner.id], approve=True)
+    assert report.status == TaxReportStatus.FILED and report.filed_at is not None
+    assert report.filed_by_user_id == accountant.id
+    assert await mark_uploaded(session, company.id, report.id, accountant) is None
     with pytest.raises(ReportFrozen):
         await recompute(session, company, report.id, TODAY)
     other = await create_company(session, name="Other")
     with pytest.raises(Exception, match="tax-error-not-found"):
-        await mark_filed(session, other.id, report.id, actor_user_id=None)
+        await mark_uploaded(session, other.id, report.id, accountant)
+    actions = (await session.execute(select(AuditLog.action).where(
+        AuditLog.company_id == company.id, AuditLog.action.like("tax.report.%")).order_by(AuditLog.id))).scalars()
+    assert list(actions) == ["tax.report.created", "tax.report.submitted", "tax.report.ready",
+                             "tax.report.uploaded", "tax.report.filing_returned", "tax.report.uploaded",
+                             "tax.report.filed"]
 
 
 async def test_reminders_skip_filed_months(session: AsyncSession) -> None:
@@ -112,9 +146,13 @@ async def test_reminders_skip_filed_months(session: AsyncSession) -> None:
     assert {(r.kind, r.days_left) for r in await reminders_due(session, company, date(2025, 11, 20))} == {
         ("vat", 0)}
     report = await open_report(session, company, OCT, TODAY)
-    report.status = TaxReportStatus.FILED
+    report.status = TaxReportStatus.READY  # approved, not uploaded yet: still reminded
     await session.flush()
-    assert await reminders_due(session, company, date(2025, 11, 20)) == []
+    assert {r.kind for r in await reminders_due(session, company, date(2025, 11, 20))} == {"vat"}
+    for uploaded in (TaxReportStatus.FILING, TaxReportStatus.FILED):  # uploaded (waiting for the owner) or filed
+        report.status = uploaded
+        await session.flush()
+        assert await reminders_due(session, company, date(2025, 11, 20)) == []
 
 
 async def run_cli(*args: str) -> int:

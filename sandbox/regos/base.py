@@ -196,6 +196,7 @@ class GeneratorBase:
                     min_quantity=Decimal(rng.choice((5, 10, 10, 15, 20))),
                     barcode=f"478{rng.randrange(10**9, 10**10)}",
                     last_update=base_update - rng.randrange(86_400 * 120),
+                    vat=catalog.GROUP_VAT.get(_group, catalog.VAT_STANDARD),
                 )
             )
         self.sellable_items = list(self.items)  # delete-marked items are never sold
@@ -236,7 +237,7 @@ class GeneratorBase:
             name, group_index, price = catalog.DELETED_ITEMS[n % len(catalog.DELETED_ITEMS)]
             if n >= len(catalog.DELETED_ITEMS):
                 name = f"{name} #{n + 1}"
-            _group, unit, weighted, _range, _bases = catalog.ITEM_GROUPS[group_index]
+            group, unit, weighted, _range, _bases = catalog.ITEM_GROUPS[group_index]
             item_id = len(self.items) + 1
             self.items.append(
                 ItemRec(
@@ -252,6 +253,7 @@ class GeneratorBase:
                     barcode=f"479{rng.randrange(10**9, 10**10)}",
                     last_update=base_update + rng.randrange(86_400 * 20),
                     deleted_mark=True,
+                    vat=catalog.GROUP_VAT.get(group, catalog.VAT_STANDARD),
                 )
             )
 

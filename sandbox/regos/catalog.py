@@ -79,6 +79,14 @@ ITEM_GROUPS = [
     ("Maishiy kimyo", "dona", False, (9_000, 75_000), ["Kir yuvish kukuni", "Idish yuvish vositasi", "Oqartirgich"]),
     ("Gigiyena", "dona", False, (6_000, 48_000), ["Sovun", "Shampun", "Tish pastasi", "Salfetka", "Tualet qog'ozi"]),
 ]
+# Item/Get `vat` by group (id, name, percent); every other group is standard-rated ("QQS 12%"). Fruit and vegetables
+# stand for the zero-rated agricultural list, bread for an item outside VAT, so the tax report meets all three.
+VAT_STANDARD = (1, "QQS 12%", 12)
+GROUP_VAT = {"Meva-sabzavot": (2, "QQS 0%", 0), "Non mahsulotlari": (3, "QQSsiz", 0)}
+# DocWholeSale `vat_calculation_type` by document id (id % len): mostly VAT included in the prices, some with VAT
+# added on top of `amount`, some without VAT.
+WHOLESALE_VAT_TYPES = ("Include", "Include", "Include", "Exclude", "Include", "No", "Include")
+
 VARIANTS = ["", "Premium", "Ekonom", "Oilaviy", "Mini", "Maxi", "Klassik", "Yangi", "Organik", "Lux"]
 
 PAYMENT_TYPES = [

@@ -468,6 +468,7 @@ class DayGenerator(GeneratorBase):
             lines=lines,
             is_return=is_return,
             description="Qaytarilgan tovar" if is_return else "",
+            vat_calculation_type=catalog.WHOLESALE_VAT_TYPES[doc_id % len(catalog.WHOLESALE_VAT_TYPES)],
         )
 
 

@@ -120,6 +120,7 @@ class ItemRec:
     barcode: str
     last_update: int
     deleted_mark: bool = False  # delete-marked in REGOS: never sold any more, but may still have stock on hand
+    vat: tuple[int, str, int] = (1, "QQS 12%", 12)  # Item/Get `vat`: id, name, percent (catalog.GROUP_VAT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +248,7 @@ class WholesaleRec:
     lines: list[WholesaleLineRec]
     is_return: bool = False
     description: str = ""
+    vat_calculation_type: str = "Include"  # No | Exclude (VAT on top of `amount`) | Include (VAT inside `amount`)
 
     @property
     def counts_as_revenue(self) -> bool:

@@ -22,6 +22,8 @@ from .generator import (
     WholesaleRec,
 )
 
+CENT = Decimal("0.01")
+ZERO_RATE = Decimal("0.00")
 _DECIMAL_MARK = "\x00D"
 _DECIMAL_PATTERN = re.compile(r'"\\u0000D(-?[0-9]+(?:\.[0-9]+)?)"')
 
@@ -164,7 +166,7 @@ class RegosSerializer:
                 "articul": f"A{item.code}",
                 "group": {"id": group.id, "name": group.name, "parent_id": None},
                 "department": {"id": group.id, "name": group.name},
-                "vat": {"id": 1, "name": "QQS 12%", "value": Decimal("12.00")},
+                "vat": {"id": item.vat[0], "name": item.vat[1], "value": Decimal(item.vat[2]).quantize(CENT)},
                 "unit": {"id": 2 if item.weighted else 1, "name": item.unit},
                 "unit2": None,
                 "base_barcode": item.barcode,
@@ -262,7 +264,7 @@ class RegosSerializer:
             "price": line.price,
             "price2": line.price2,
             "promo_id": None,
-            "vat_value": Decimal("12.00"),
+            "vat_value": Decimal(self.gen.items_by_id[line.item_id].vat[2]).quantize(CENT),
             "last_update": line.last_update,
         }
 
@@ -307,7 +309,7 @@ class RegosSerializer:
             "contract": None,
             "description": doc.description,
             "amount": doc.amount,
-            "vat_calculation_type": "No",
+            "vat_calculation_type": doc.vat_calculation_type,
             "exchange_rate": Decimal("1.00"),
             "attached_user": self.user_by_id(doc.attached_user_id),
             "blocked": False,
@@ -322,17 +324,21 @@ class RegosSerializer:
         return body
 
     def wholesale_line(self, line: WholesaleLineRec) -> dict[str, Any]:
+        from . import catalog
+
+        item = self.gen.items_by_id[line.item_id]
+        vat_type = catalog.WHOLESALE_VAT_TYPES[line.document_id % len(catalog.WHOLESALE_VAT_TYPES)]  # as its document
         return {
             "id": line.id,
             "document_id": line.document_id,
-            "item": self.item(self.gen.items_by_id[line.item_id]),
+            "item": self.item(item),
             "quantity": line.quantity,
             "order": line.order,
             "price": line.price,
             "price2": line.price,
-            "vat_value": Decimal("0.00"),
+            "vat_value": ZERO_RATE if vat_type == "No" else Decimal(item.vat[2]).quantize(CENT),
             "last_purchase_cost": line.cost,
-            "vat_calculation_type": "No",
+            "vat_calculation_type": vat_type,
             "description": None,
             "last_update": line.last_update,
         }

@@ -345,6 +345,23 @@ class TruthGenerator(DayGenerator):
                     entry.cost_of_sales += cost
         return result
 
+    def vat_bases(self, day: date, *, as_of: float | None = None) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+        """The day's tax bases: net retail (sold − returned, closed receipts) per item VAT of Item/Get, by its name
+        ("QQS 12%", "QQS 0%", "QQSsiz"), and net wholesale (performed, not delete-marked; sales − returns) per
+        `vat_calculation_type`."""
+        retail: dict[str, Decimal] = {}
+        for item_id, totals in self.item_totals(day, as_of=as_of).items():
+            name = self.items_by_id[item_id].vat[1]
+            retail[name] = retail.get(name, ZERO) + totals.sale_amount - totals.return_amount
+        wholesale: dict[str, Decimal] = {}
+        data = self.view(day, self.horizon(as_of))
+        for docs, sign in ((data.wholesales, 1), (data.wholesale_returns, -1)):
+            for doc in docs:
+                if doc.counts_as_revenue:
+                    kind = doc.vat_calculation_type
+                    wholesale[kind] = wholesale.get(kind, ZERO) + sign * doc.amount
+        return retail, wholesale
+
     def employee_totals(
         self, day: date, *, role: str = "seller", stock_id: int | None = None, as_of: float | None = None
     ) -> dict[int | None, EmployeeTotals]:

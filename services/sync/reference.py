@@ -18,6 +18,7 @@ from db.regos_data import Item, PaymentType, StockLevel, Till
 from services.regos import Item as RegosItem
 from services.regos import ItemQuantity, OperatingCash, Stock, User, to_unix
 from services.regos import PaymentType as RegosPaymentType
+from services.tax.calc import item_vat_class
 
 logger = logging.getLogger(__name__)
 
@@ -220,6 +221,8 @@ async def sync_items(session: AsyncSession, company_id: int, items: Sequence[Reg
                 "min_quantity": item.min_quantity,
                 "deleted": bool(item.deleted_mark),
                 "last_update": _unix(item.last_update),
+                "vat_rate": item.vat.value if item.vat is not None else None,
+                "vat_class": item_vat_class(item.vat.value, item.vat.name) if item.vat is not None else None,
             }
             row = existing.get(item.id)
             if row is None:
@@ -227,7 +230,7 @@ async def sync_items(session: AsyncSession, company_id: int, items: Sequence[Reg
                 session.add(row)
                 existing[item.id] = row
                 changed += 1
-            elif row.last_update != values["last_update"] or row.name != values["name"]:
+            elif any(getattr(row, key) != values[key] for key in ("last_update", "name", "vat_rate", "vat_class")):
                 for key, value in values.items():
                     setattr(row, key, value)
                 changed += 1

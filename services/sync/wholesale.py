@@ -44,6 +44,7 @@ def wholesale_values(
         "performed": bool(doc.performed),
         "deleted": bool(doc.deleted_mark),
         "last_update": to_unix(doc.last_update) if doc.last_update is not None else 0,
+        "vat_calculation_type": doc.vat_calculation_type.value if doc.vat_calculation_type is not None else None,
     }
 
 

@@ -3,6 +3,6 @@ approved payroll, profit tax (an estimate) at a quarter's end; deadlines; docume
 calculations; statuses draft → ready → filed through the approval engine.
 
 - compute: ``compute_month`` (the figures, JSON-ready); calc: the money arithmetic; periods: months and deadlines;
-- reports: ``open_report``, ``recompute``, ``submit_report``, ``mark_filed``;
+- reports: ``open_report``, ``recompute``, ``submit_report``, ``mark_uploaded`` (filed once approved);
 - documents: ``report_xlsx``, ``report_pdf``; reminders: ``due_reminders``, ``queue_reminders``.
 """

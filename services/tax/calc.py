@@ -56,6 +56,22 @@ def vat_balance(output: Decimal, input_vat: Decimal, carried_in: Decimal) -> Vat
                       difference if difference > 0 else ZERO, -difference if difference < 0 else ZERO)
 
 
+EXEMPT_MARKS = ("siz", "без", "exempt", "free", "ozod", "освобож", "не облага")
+
+
+def item_vat_class(rate: Decimal | None, name: str | None) -> str | None:
+    """The VAT class of a REGOS item from its Item/Get `vat` (percent and name): a positive rate is standard-rated
+    (at that rate), 0 is zero-rated unless the name says the item is outside VAT ("QQSsiz", "Без НДС", "exempt");
+    None when REGOS gives no VAT at all."""
+    if rate is None:
+        text = (name or "").lower()
+        return "exempt" if text and any(mark in text for mark in EXEMPT_MARKS) else None
+    if rate > 0:
+        return "standard"
+    text = (name or "").lower()
+    return "exempt" if any(mark in text for mark in EXEMPT_MARKS) else "zero"
+
+
 def share(part: Decimal, whole: Decimal) -> Decimal:
     """part / whole as a fraction with 4 decimals (0 when whole is 0)."""
     if whole <= 0:
@@ -69,5 +85,5 @@ def percent_text(rate: Decimal) -> str:
     return text
 
 
-__all__ = ["TIYIN", "ZERO", "VatBalance", "money", "money_text", "percent_text", "share", "tax_on", "vat_balance",
-           "vat_in_gross"]
+__all__ = ["TIYIN", "ZERO", "VatBalance", "item_vat_class", "money", "money_text", "percent_text", "share", "tax_on",
+           "vat_balance", "vat_in_gross"]

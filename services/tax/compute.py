@@ -2,9 +2,11 @@
 
 - The month is split by the company's dated regime rows (a change mid-month splits it, as the Tax Code does):
   VAT-regime days owe VAT on sales, turnover-regime days owe turnover tax on revenue less returns.
-- Output VAT: retail and wholesale amounts include VAT (gross × rate/(1+rate)); items marked zero-rated or exempt
-  (per-item sales from RetailReport/Operations) are left out of the base. Input VAT: confirmed purchases with an
-  accepted e-invoice only; VAT on paper documents is listed and not credited. Left-over input VAT is carried forward.
+- Output VAT: retail prices include VAT (gross × rate/(1+rate)), each item (per-item sales from
+  RetailReport/Operations) by its VAT from REGOS's Item/Get unless the operator set its class; zero-rated and exempt
+  items are left out of the base. Wholesale by each document's `vat_calculation_type` (included, on top, without).
+  Input VAT: confirmed purchases with an accepted e-invoice only; VAT on paper documents is listed and not
+  credited. Left-over input VAT is carried forward.
 - PIT (its INPS part shown) and social tax: from the month's approved payroll.
 - Profit tax, at a quarter's last month under the VAT regime: an estimate (revenue without VAT − cost of goods
   from REGOS's gross profit − approved expenses − payroll − social tax).
@@ -23,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Company, TaxRegime
 from db.purchases import VatClaim
-from db.tax import TaxReport, VatClass
+from db.tax import TaxReport
 from services.errors import DomainError
 from services.reports.coverage import coverage
 from services.reports.periods import Period
@@ -63,22 +65,65 @@ def _ranges(days: tuple[date, ...]) -> list[list[str]]:
     return [[a.isoformat(), b.isoformat()] for a, b in runs]
 
 
+WHOLESALE_TYPES = {"Include": "wholesale_included", "Exclude": "wholesale_on_top", "No": "wholesale_without_vat"}
+
+
 async def _output_vat(session: AsyncSession, company_id: int, segments: list[sources.Segment],
                       rate: Decimal) -> dict[str, Any]:
-    """Output VAT over the VAT-regime segments; amounts as Decimals (converted by the caller)."""
+    """Output VAT over the VAT-regime segments; amounts as Decimals (converted by the caller).
+
+    Retail prices include VAT: each item by its VAT from REGOS (the operator's class wins), zero-rated and exempt
+    items apart. Wholesale by each document's `vat_calculation_type`: Include → VAT inside the amount, Exclude →
+    VAT on top of the amount, No → without VAT; documents synced before the type was stored (and any amount of the
+    daily books without a document) count as VAT included, as before, and are named in a warning."""
+    percent = (rate * 100).normalize()
     retail = wholesale = zero = exempt = ZERO
+    parts = {key: ZERO for key in (*WHOLESALE_TYPES.values(), "wholesale_unknown")}
+    other: dict[Decimal, Decimal] = {}
+    from_regos = overridden = 0
     for segment in segments:
         booked = await sources.sales(session, company_id, segment.first, segment.last)
-        apart = await sources.non_standard_sales(session, company_id, segment.first, segment.last)
+        apart = await sources.retail_bases(session, company_id, segment.first, segment.last, percent)
         retail += booked.retail_net
         wholesale += booked.wholesale_net
-        zero += apart[VatClass.ZERO.value]
-        exempt += apart[VatClass.EXEMPT.value]
-    standard = retail - zero - exempt
-    vat_retail, vat_wholesale = vat_in_gross(standard, rate), vat_in_gross(wholesale, rate)
+        zero += apart.zero
+        exempt += apart.exempt
+        from_regos += apart.from_regos
+        overridden += apart.overridden
+        for other_rate, amount in apart.other_rates.items():
+            other[other_rate] = other.get(other_rate, ZERO) + amount
+        typed = ZERO
+        for vat_type, amount in (await sources.wholesale_by_type(session, company_id, segment.first,
+                                                                 segment.last)).items():
+            if vat_type in WHOLESALE_TYPES:
+                parts[WHOLESALE_TYPES[vat_type]] += amount
+                typed += amount
+        parts["wholesale_unknown"] += booked.wholesale_net - typed
+    standard = retail - zero - exempt - sum(other.values(), ZERO)
+    vat_retail = vat_in_gross(standard, rate)
+    other_rates = []
+    for other_rate, amount in sorted(other.items()):
+        vat = vat_in_gross(amount, other_rate / 100)
+        vat_retail += vat
+        other_rates.append({"rate": f"{other_rate:f}", "base": money_text(amount), "vat": money_text(vat)})
+    included = parts["wholesale_included"] + parts["wholesale_unknown"]
+    vat_included = vat_in_gross(included, rate)
+    vat_on_top = money(parts["wholesale_on_top"] * rate)
+    vat_wholesale = vat_included + vat_on_top
+    revenue_without_vat = (retail - vat_retail + included - vat_included + parts["wholesale_on_top"]
+                           + parts["wholesale_without_vat"])
     return {"retail_net": retail, "retail_zero_rated": zero, "retail_exempt": exempt, "retail_standard": standard,
-            "wholesale": wholesale, "vat_retail": vat_retail, "vat_wholesale": vat_wholesale,
-            "output": vat_retail + vat_wholesale, "base": standard + wholesale}
+            "retail_other_rates": other_rates, "wholesale": wholesale, **parts,
+            "vat_retail": vat_retail, "vat_wholesale_included": vat_included, "vat_wholesale_on_top": vat_on_top,
+            "vat_wholesale": vat_wholesale, "output": vat_retail + vat_wholesale,
+            "base": standard + sum(other.values(), ZERO) + included + parts["wholesale_on_top"],
+            "revenue_without_vat": revenue_without_vat, "items_from_regos": from_regos,
+            "items_overridden": overridden}
+
+
+def _texts(values: dict[str, Any]) -> dict[str, Any]:
+    """The output figures as JSON: amounts as money text, the rest as they are."""
+    return {k: money_text(v) if isinstance(v, Decimal) else v for k, v in values.items()}
 
 
 def _input_vat(rows: list[sources.PurchaseRow]) -> dict[str, Any]:
@@ -189,7 +234,7 @@ async def _profit(session: AsyncSession, company: Company, month: date, vat_rate
         return result
     output = await _output_vat(session, company.id, segments, vat_rate)
     revenue = output["retail_net"] + output["wholesale"]
-    revenue_net = revenue - output["output"]
+    revenue_net = output["revenue_without_vat"]
     profit_gross = ZERO
     known_days = sales_days = 0
     expenses = ZERO
@@ -274,9 +319,19 @@ async def compute_month(session: AsyncSession, company: Company, month: date, to
             for segment in vat_segments:
                 days += (await sources.sales(session, company.id, segment.first, segment.last)).days
             vat.update(status="ok", base=money_text(output["base"]), amount=money_text(balance.payable),
-                       output={k: money_text(v) for k, v in output.items()}, payable=money_text(balance.payable),
+                       output=_texts(output), payable=money_text(balance.payable),
                        carried_out=money_text(balance.carried_out))
             vat["sources"]["days"] = days
+            vat["sources"]["items_from_regos"] = output["items_from_regos"]
+            vat["sources"]["items_overridden"] = output["items_overridden"]
+            if output["wholesale_unknown"] != 0:
+                warnings.append({"key": "tax-warn-wholesale-vat-unknown",
+                                 "amount": money_text(output["wholesale_unknown"])})
+            if output["wholesale_without_vat"] != 0:
+                warnings.append({"key": "tax-warn-wholesale-no-vat",
+                                 "amount": money_text(output["wholesale_without_vat"])})
+            for line in output["retail_other_rates"]:
+                warnings.append({"key": "tax-warn-item-rate", "rate": line["rate"], "amount": line["base"]})
         else:
             vat["missing"] = "tax-missing-days"
         taxes["vat"] = vat

@@ -25,6 +25,19 @@ def _d(value: Any) -> Decimal | None:
     return Decimal(str(value)) if value is not None else None
 
 
+def _other_rates(out: dict[str, Any]) -> Decimal | None:
+    if not out:
+        return None
+    return sum((Decimal(str(line["base"])) for line in out.get("retail_other_rates") or []), Decimal("0.00"))
+
+
+def _wholesale_included(out: dict[str, Any]) -> Decimal | None:
+    """Wholesale with VAT inside the amount (and that of unknown type, counted the same); older reports: all."""
+    if "wholesale_included" not in out:
+        return _d(out.get("wholesale"))
+    return Decimal(str(out["wholesale_included"])) + Decimal(str(out.get("wholesale_unknown", "0")))
+
+
 def sections(figures: dict[str, Any]) -> list[tuple[str, list[Row]]]:
     """(title key, rows) of each calculation the report holds, in the forms' order."""
     taxes = figures.get("taxes") or {}
@@ -35,7 +48,10 @@ def sections(figures: dict[str, Any]) -> list[tuple[str, list[Row]]]:
         inp = vat.get("input") or {}
         found.append(("tax-form-vat", [
             ("010", "tax-line-vat-retail", _d(out.get("retail_standard"))),
-            ("020", "tax-line-vat-wholesale", _d(out.get("wholesale"))),
+            ("011", "tax-line-vat-other-rates", _other_rates(out)),
+            ("020", "tax-line-vat-wholesale", _wholesale_included(out)),
+            ("021", "tax-line-vat-wholesale-on-top", _d(out.get("wholesale_on_top"))),
+            ("022", "tax-line-vat-wholesale-no-vat", _d(out.get("wholesale_without_vat"))),
             ("030", "tax-line-vat-zero", _d(out.get("retail_zero_rated"))),
             ("040", "tax-line-vat-exempt", _d(out.get("retail_exempt"))),
             ("050", "tax-line-rate", f"{vat['rate']}%"),
@@ -104,8 +120,14 @@ MONEY_PARAMS = frozenset({"amount", "revenue", "threshold"})
 
 def warning_lines(figures: dict[str, Any], translate: Translate, locale: str) -> list[str]:
     """The report's warnings in a language (money values formatted for it)."""
-    return [translate(w["key"], **{k: (format_money(Decimal(str(v)), locale) if k in MONEY_PARAMS else v)
-                                   for k, v in w.items() if k != "key"})
+    def value(name: str, raw: Any) -> Any:
+        if name in MONEY_PARAMS:
+            return format_money(Decimal(str(raw)), locale)
+        if name == "rate" and locale in ("uz", "ru"):
+            return str(raw).replace(".", ",")
+        return raw
+
+    return [translate(w["key"], **{k: value(k, v) for k, v in w.items() if k != "key"})
             for w in figures.get("warnings", [])]
 
 

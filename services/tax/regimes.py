@@ -30,7 +30,7 @@ async def set_regime(session: AsyncSession, company_id: int, regime: TaxRegime, 
 
 
 async def set_item_vat_class(session: AsyncSession, company_id: int, item_regos_id: int, vat_class: str) -> None:
-    """Marks a REGOS item zero-rated or exempt (or standard again): its sales leave the VAT base."""
+    """Marks a REGOS item zero-rated or exempt (or standard): wins over the item's VAT from REGOS."""
     from db.tax import ItemVatClass, VatClass
 
     value = VatClass(vat_class).value

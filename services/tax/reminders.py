@@ -46,8 +46,8 @@ async def reminders_due(session: AsyncSession, company: Company, today: date) ->
         if month_last(month) < start:
             break
         report = await find_report(session, company.id, month)
-        if report is not None and report.status == TaxReportStatus.FILED:
-            continue
+        if report is not None and report.status in (TaxReportStatus.FILING, TaxReportStatus.FILED):
+            continue  # uploaded: only the owner's confirmation is left
         segments = await sources.regime_segments(session, company.id, month, month_last(month))
         regimes = {segment.regime for segment in segments}
         due = deadlines_for(month, vat=TaxRegime.VAT in regimes, turnover=TaxRegime.TURNOVER in regimes,

@@ -1,9 +1,10 @@
-"""Tax reports with a status: draft → (approval engine) → ready → filed.
+"""Tax reports with a status: draft → (approval engine) → ready → (approval engine) → filed.
 
 A draft is recomputed whenever it is opened; submitting it asks the approval engine (kind ``tax_report``, decided by
-those with ``tax.approve``), which makes it ``ready`` — its figures are frozen from then on. ``filed`` is set when
-the accountant confirms they uploaded the documents to my.soliq.uz (no public filing API exists), or when the
-configured submission endpoint accepted them. Every change writes the audit log.
+those with ``tax.approve``), which makes it ``ready`` — its figures are frozen from then on. When the accountant
+reports the documents uploaded to my.soliq.uz (no public filing API exists) — or the configured submission endpoint
+accepted them — the report is ``filing`` and the engine asks again (kind ``tax_filing``, same capability): approved,
+it is ``filed``; rejected, back to ``ready``. Every change writes the audit log.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from services.tax.compute import compute_month
 from services.tax.periods import parse_period, period_text
 
 KIND = "tax_report"
+FILING_KIND = "tax_filing"
 
 
 class ReportNotFound(DomainError):
@@ -121,33 +123,46 @@ async def submit_report(session: AsyncSession, company_id: int, report_id: int, 
     return submitted
 
 
-async def mark_filed(session: AsyncSession, company_id: int, report_id: int, *, actor_user_id: int | None,
-                     submission_ref: str | None = None) -> bool:
-    """Ready → filed (the accountant uploaded it to my.soliq.uz); True when this call changed it."""
+async def mark_uploaded(session: AsyncSession, company_id: int, report_id: int, requested_by: User, *,
+                        submission_ref: str | None = None) -> approvals.Submitted | None:
+    """Ready → filing: the accountant uploaded it to my.soliq.uz (or the endpoint accepted it, `submission_ref`),
+    and the approvers get the engine's card to confirm the filing. None when it is already filing or filed
+    (pressed twice); a report not ready yet is refused."""
     report = await get_report(session, company_id, report_id)
-    if report.status == TaxReportStatus.FILED:
-        return False
+    if report.status in (TaxReportStatus.FILING, TaxReportStatus.FILED):
+        return None
     if report.status != TaxReportStatus.READY:
         raise ReportFrozen(status=report.status)
     changed = await session.execute(
         update(TaxReport).where(TaxReport.id == report.id, TaxReport.status == TaxReportStatus.READY)
-        .values(status=TaxReportStatus.FILED, filed_at=utcnow(), filed_by_user_id=actor_user_id,
-                submission_ref=submission_ref).execution_options(synchronize_session=False)
+        .values(status=TaxReportStatus.FILING, filed_by_user_id=requested_by.id, submission_ref=submission_ref)
+        .execution_options(synchronize_session=False)
     )
     if not getattr(changed, "rowcount", 0):
-        return False
+        return None
     await session.refresh(report)
-    audit.record(session, "tax.report.filed", company_id=company_id, user_id=actor_user_id, report_id=report.id,
-                 period=report.period, submission_ref=submission_ref)
-    return True
+    audit.record(session, "tax.report.uploaded", company_id=company_id, user_id=requested_by.id,
+                 report_id=report.id, period=report.period, submission_ref=submission_ref)
+    submitted = await approvals.submit(session, kind=FILING_KIND, company_id=company_id, object_id=report.id,
+                                       requested_by=requested_by,
+                                       amount=Decimal(str((report.figures or {}).get("total_due", "0"))))
+    report.approval_request_id = submitted.request.id
+    await session.flush()
+    return submitted
 
 
 async def _set_status(session: AsyncSession, report: TaxReport, source: str, target: str,
                       actor_user_id: int | None, action: str) -> bool:
+    values: dict[str, Any] = {"status": target}
+    if target == TaxReportStatus.READY and source == TaxReportStatus.PENDING:
+        values["ready_at"] = utcnow()
+    elif source == TaxReportStatus.PENDING:
+        values["ready_at"] = None
+    if target == TaxReportStatus.FILED:
+        values["filed_at"] = utcnow()
     changed = await session.execute(
         update(TaxReport).where(TaxReport.id == report.id, TaxReport.status == source)
-        .values(status=target, ready_at=utcnow() if target == TaxReportStatus.READY else None)
-        .execution_options(synchronize_session=False)
+        .values(**values).execution_options(synchronize_session=False)
     )
     await session.refresh(report)
     if getattr(changed, "rowcount", 0):
@@ -185,7 +200,30 @@ class TaxReportApproval(approvals.ApprovalKind):
                           request.decided_by_user_id, "tax.report.returned")
 
 
-TAX_REPORT_KIND = approvals.register(TaxReportApproval())
+class TaxFilingApproval(TaxReportApproval):
+    """Confirming that a ready report was uploaded to my.soliq.uz (or accepted by the submission endpoint)."""
 
-__all__ = ["KIND", "ReportFrozen", "ReportIncomplete", "ReportNotFound", "find_report", "get_report",
-           "mark_filed", "missing_taxes", "open_report", "parse_period", "recompute", "submit_report"]
+    name = FILING_KIND
+
+    async def card(self, session: AsyncSession, obj: Any) -> Card:
+        report: TaxReport = obj
+        card = await super().card(session, obj)
+        facts = card.facts
+        if report.submission_ref:
+            facts = (*facts, Fact("tax-fact-submission", report.submission_ref))
+        return Card(Label("tax-filing-title", {"period": report.period}), facts=facts)
+
+    async def on_approve(self, session: AsyncSession, request: ApprovalRequest, obj: Any) -> None:
+        await _set_status(session, obj, TaxReportStatus.FILING, TaxReportStatus.FILED,
+                          request.decided_by_user_id, "tax.report.filed")
+
+    async def on_reject(self, session: AsyncSession, request: ApprovalRequest, obj: Any) -> None:
+        await _set_status(session, obj, TaxReportStatus.FILING, TaxReportStatus.READY,
+                          request.decided_by_user_id, "tax.report.filing_returned")
+
+
+TAX_REPORT_KIND = approvals.register(TaxReportApproval())
+TAX_FILING_KIND = approvals.register(TaxFilingApproval())
+
+__all__ = ["FILING_KIND", "KIND", "ReportFrozen", "ReportIncomplete", "ReportNotFound", "find_report", "get_report",
+           "mark_uploaded", "missing_taxes", "open_report", "parse_period", "recompute", "submit_report"]

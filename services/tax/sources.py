@@ -15,7 +15,7 @@ from db.finance import Expense, ExpenseStatus
 from db.models import CompanyTaxRegime, Rate
 from db.payroll import PayrollRun, RunKind, RunStatus
 from db.purchases import Purchase, PurchaseStatus, Supplier
-from db.regos_data import DailySales, DayItemSales, DayReportCounts
+from db.regos_data import DailySales, DayItemSales, DayReportCounts, Item, WholesaleDoc, WholesaleKind
 from db.tax import ItemVatClass, VatClass
 from services.errors import DomainError
 from services.tax.calc import ZERO
@@ -101,20 +101,68 @@ async def sales(session: AsyncSession, company_id: int, first: date, last: date)
     return result
 
 
-async def non_standard_sales(session: AsyncSession, company_id: int, first: date, last: date
-                             ) -> dict[str, Decimal]:
-    """Net retail sales (sold − returned, per-item from RetailReport/Operations) of zero-rated and exempt items."""
+@dataclass(slots=True)
+class RetailBases:
+    """Net retail sales (sold − returned, per item from RetailReport/Operations) apart from the standard rate:
+    zero-rated, exempt, and standard-rated items at another rate than the law's (percent → amount)."""
+
+    zero: Decimal = ZERO
+    exempt: Decimal = ZERO
+    other_rates: dict[Decimal, Decimal] = field(default_factory=dict)
+    from_regos: int = 0  # item rows classed by their REGOS VAT
+    overridden: int = 0  # item rows classed by the operator (`tax item-vat`), which wins
+
+
+async def retail_bases(session: AsyncSession, company_id: int, first: date, last: date, standard_percent: Decimal
+                       ) -> RetailBases:
+    """Per item: the operator's class when set, else the item's VAT from REGOS (Item/Get), else standard."""
     rows = (await session.execute(
-        select(ItemVatClass.vat_class, func.sum(DayItemSales.sold_amount - DayItemSales.returned_amount))
-        .join(ItemVatClass, (ItemVatClass.company_id == DayItemSales.company_id)
-              & (ItemVatClass.item_regos_id == DayItemSales.item_regos_id))
-        .where(DayItemSales.company_id == company_id, DayItemSales.business_day.between(first, last),
-               ItemVatClass.vat_class != VatClass.STANDARD)
-        .group_by(ItemVatClass.vat_class)
+        select(ItemVatClass.vat_class, Item.vat_class, Item.vat_rate,
+               func.sum(DayItemSales.sold_amount - DayItemSales.returned_amount), func.count())
+        .select_from(DayItemSales)
+        .outerjoin(ItemVatClass, (ItemVatClass.company_id == DayItemSales.company_id)
+                   & (ItemVatClass.item_regos_id == DayItemSales.item_regos_id))
+        .outerjoin(Item, (Item.company_id == DayItemSales.company_id) & (Item.regos_id == DayItemSales.item_regos_id))
+        .where(DayItemSales.company_id == company_id, DayItemSales.business_day.between(first, last))
+        .group_by(ItemVatClass.vat_class, Item.vat_class, Item.vat_rate)
     )).all()
-    found = {VatClass.ZERO.value: ZERO, VatClass.EXEMPT.value: ZERO}
-    for vat_class, amount in rows:
-        found[str(vat_class)] = Decimal(amount or 0)
+    found = RetailBases()
+    for override, regos_class, regos_rate, amount, count in rows:
+        amount = Decimal(amount or 0)
+        rate = standard_percent
+        if override is not None:
+            vat_class = str(override)
+            found.overridden += int(count or 0)
+        elif regos_class is not None:
+            vat_class = str(regos_class)
+            rate = Decimal(regos_rate) if regos_rate is not None else standard_percent
+            found.from_regos += int(count or 0)
+        else:
+            vat_class = VatClass.STANDARD.value
+        if vat_class == VatClass.ZERO:
+            found.zero += amount
+        elif vat_class == VatClass.EXEMPT:
+            found.exempt += amount
+        elif rate != standard_percent:
+            key = rate.normalize()
+            found.other_rates[key] = found.other_rates.get(key, ZERO) + amount
+    return found
+
+
+async def wholesale_by_type(session: AsyncSession, company_id: int, first: date, last: date
+                            ) -> dict[str | None, Decimal]:
+    """Net wholesale (performed, not delete-marked documents; sales − returns) per REGOS `vat_calculation_type`
+    (None: synced before the type was stored)."""
+    rows = (await session.execute(
+        select(WholesaleDoc.vat_calculation_type, WholesaleDoc.kind, func.sum(WholesaleDoc.amount))
+        .where(WholesaleDoc.company_id == company_id, WholesaleDoc.business_day.between(first, last),
+               WholesaleDoc.performed.is_(True), WholesaleDoc.deleted.is_(False))
+        .group_by(WholesaleDoc.vat_calculation_type, WholesaleDoc.kind)
+    )).all()
+    found: dict[str | None, Decimal] = {}
+    for vat_type, kind, amount in rows:
+        signed = Decimal(amount or 0) * (-1 if kind == WholesaleKind.RETURN else 1)
+        found[vat_type] = found.get(vat_type, ZERO) + signed
     return found
 
 
@@ -185,6 +233,6 @@ async def approved_expenses(session: AsyncSession, company_id: int, first: date,
     return Decimal(total or 0), int(count or 0)
 
 
-__all__ = ["PurchaseRow", "RateMissing", "Sales", "Segment", "approved_expenses", "approved_payroll",
-           "first_regime_day", "gross_profit", "non_standard_sales", "open_payroll", "purchases", "rate_on",
-           "regime_segments", "sales"]
+__all__ = ["PurchaseRow", "RateMissing", "RetailBases", "Sales", "Segment", "approved_expenses", "approved_payroll",
+           "first_regime_day", "gross_profit", "open_payroll", "purchases", "rate_on", "regime_segments",
+           "retail_bases", "sales", "wholesale_by_type"]

@@ -1,7 +1,7 @@
 """/tax through the emulator: last month's report card with hand-checked figures, Excel and PDF documents, ready
-through the approval engine, filed; a month with days not imported shows no figure and cannot be marked ready;
-bad months, an e-invoice register of another buyer and a cashier refused; deadline reminders exactly once across
-two schedulers with a controllable clock."""
+through the approval engine, uploaded and filed once the owner confirms (the engine again); a month with days not
+imported shows no figure and cannot be marked ready; bad months, an e-invoice register of another buyer and a cashier
+refused; deadline reminders exactly once across two schedulers with a controllable clock."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.jobs.tax import TaxReminderTask
 from bot.scheduler import Scheduler
+from db.approvals import ApprovalRequest
 from db.engine import create_session_factory
 from db.models import AuditLog, CompanyTaxRegime, Role, TaxRegime
 from db.payroll import PayrollRun, RunKind, RunStatus
@@ -117,15 +118,29 @@ async def test_tax_card_documents_ready_and_filed(running_bot: RunningBot, sandb
     await accountant.press("Last month")
     ready = await accountant.expect("ready to file")
     await accountant.press("Uploaded to my.soliq.uz", message_id=ready.message_id)
-    filed = await accountant.expect("Status: filed")
-    assert "Uploaded to my.soliq.uz" not in filed.button_texts
+    uploaded = await accountant.expect("waiting for the owner to confirm the filing")
+    assert "Uploaded to my.soliq.uz" not in uploaded.button_texts
+    await settle()
+    assert await rows(engine, select(TaxReport.status)) == [("filing",)]
+    # "filed" is a decision too: the owner confirms it on the engine's card
+    await running_bot.app.outbox.send_due()
+    confirm = await owner.expect("uploaded to my.soliq.uz: confirm it is filed")
+    await owner.press("✅ Approve", message_id=confirm.message_id)
     await settle()
     assert await rows(engine, select(TaxReport.status)) == [("filed",)]
+    await accountant.send("/tax")
+    await accountant.expect("Which month's taxes?")
+    await accountant.press("Last month")
+    filed = await accountant.expect("Status: filed")
+    assert "Uploaded to my.soliq.uz" not in filed.button_texts
     actions = await rows(engine, select(AuditLog.action).where(AuditLog.company_id == company_id,
                                                                AuditLog.action.like("tax.report.%"))
                          .order_by(AuditLog.id))
     assert [a for (a,) in actions] == ["tax.report.created", "tax.report.submitted", "tax.report.ready",
-                                       "tax.report.filed"]
+                                       "tax.report.uploaded", "tax.report.filed"]
+    decisions = await rows(engine, select(ApprovalRequest.kind, ApprovalRequest.status)
+                           .where(ApprovalRequest.company_id == company_id).order_by(ApprovalRequest.id))
+    assert decisions == [("tax_report", "approved"), ("tax_filing", "approved")]
 
 
 async def test_missing_days_bad_months_and_cashier(running_bot: RunningBot, sandbox: SandboxClient,
