@@ -18,8 +18,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import Numeric, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -370,6 +368,9 @@ def _label_text(label: Label | str, translate: Translate) -> str:
 
 def expenses_xlsx(rows: Sequence[Expense], names: dict[str, dict[int, Any]], translate: Translate) -> bytes:
     """The expenses as an Excel sheet: amounts as numbers, dates as dates, a total row."""
+    from openpyxl import Workbook  # here: reading expenses (the assistant, a card) needs no Excel
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

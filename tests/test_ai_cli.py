@@ -88,3 +88,28 @@ def test_cli_does_not_load_telegram_machinery(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "bot", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_cli_start_up_loads_only_what_an_answer_needs(tmp_path: Path) -> None:
+    """No files, charts, Alembic or sync machinery for one question (the cold-start budget of issue 16)."""
+    code = ("import sys\nfrom bot.cli import main\nmain(['ask', '--company', '1', '--offline', 'kecha savdo'])\n"
+            "heavy = [m for m in ('openpyxl', 'matplotlib', 'reportlab', 'statsmodels', 'alembic', 'services.sync',"
+            " 'aiogram') if m in sys.modules]\nassert not heavy, heavy\n")
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"}
+    env.pop("OPENAI_API_KEY", None)
+    subprocess.run([sys.executable, "-m", "bot", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "bot", "company", "create", "--name", "Baraka", "--tin", "123456789",
+                    "--owner-telegram-id", "5"], cwd=ROOT, env=env, check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "soʻm" in done.stdout or "so'm" in done.stdout, done.stdout
+
+
+def test_cheap_start_up_checks_agree_with_their_sources() -> None:
+    from db.migrate import head_revision, scanned_head
+    from services.reports import coverage
+    from services.sync.locks import DAY_JOB, ClaimStatus
+
+    assert scanned_head() == head_revision()
+    assert coverage.DAY_JOB == DAY_JOB
+    assert ClaimStatus.DONE.value == coverage.CLAIM_DONE

@@ -6,6 +6,7 @@ in an answer comes from a tool result; names from the database are escaped and n
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -226,17 +227,35 @@ def _jsonable(arguments: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in arguments.items()}
 
 
-async def answer(ctx: tools.ToolContext, text: str, *, question: Question | None = None,
-                 previous: dict[str, Any] | None = None) -> Answer:
-    """Answer a question offline, for the member in `ctx` (who must have AI_ASK). `previous` is the last answer's
-    `meta`, so that a bare period ("and yesterday?") asks the last question again."""
+@dataclass(slots=True)
+class Plan:
+    """What answering a question takes, decided before any figure is read: either the answer already (`final`:
+    empty, refused, not understood, the future) or the tool to call and its arguments."""
+
+    question: Question
+    final: Answer | None = None
+    tool: str | None = None
+    arguments: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def intent(self) -> str:
+        return self.question.intent.value
+
+
+Caller = Callable[[tools.ToolContext, str, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+async def plan(ctx: tools.ToolContext, text: str, *, question: Question | None = None,
+               previous: dict[str, Any] | None = None) -> Plan:
+    """Parse and decide (the member in `ctx` must have AI_ASK); `previous` is the last answer's `meta`, so that a
+    bare period ("and yesterday?") asks the last question again."""
     permissions.require(ctx.role, Capability.AI_ASK)
     if question is None:
         question = parse(text, ctx.today, await load_names(ctx) if text.strip() else Names(), ctx.locale)
     r = _Renderer(question)
 
-    def plain(key: str, **params: Any) -> Answer:
-        return Answer(r.t(key, **params), question.language, question.script, question.intent.value)
+    def plain(key: str, **params: Any) -> Plan:
+        return Plan(question, Answer(r.t(key, **params), question.language, question.script, question.intent.value))
 
     if not text.strip():
         return plain("ai-empty")
@@ -250,17 +269,36 @@ async def answer(ctx: tools.ToolContext, text: str, *, question: Question | None
         return plain("ai-not-yet")
     if question.intent is Intent.UNKNOWN:
         unknown = plain("ai-unknown")
-        unknown.examples = True
+        assert unknown.final is not None
+        unknown.final.examples = True
         return unknown
     if question.future and question.intent is not Intent.FORECAST:
         return plain("ai-future")
     followed = _follow(question, previous)
     name, arguments = followed or _tool_for(question, _default_period(question, ctx.today))
+    return Plan(question, tool=name, arguments=arguments)
+
+
+async def run(ctx: tools.ToolContext, planned: Plan, call: Caller | None = None) -> Answer:
+    """The planned answer: its tool called (through `call` when given, e.g. one that remembers results) and the
+    result rendered."""
+    if planned.final is not None:
+        return planned.final
+    question, name, arguments = planned.question, planned.tool, planned.arguments
+    assert name is not None
     try:
-        data = await tools.call(ctx, name, arguments)
+        data = await (call or tools.call)(ctx, name, arguments)
     except tools.ToolError as error:
-        return plain(error.key, **error.params)
+        return Answer(_Renderer(question).t(error.key, **error.params), question.language, question.script,
+                      question.intent.value)
     meta = {"tool": name, "arguments": _jsonable(arguments), "intent": question.intent.value,
             "focus": question.focus, "branches": [[b.id, b.name] for b in question.branches]}
     return Answer(render(question, name, data), question.language, question.script, question.intent.value,
                   tool=name, arguments=_jsonable(arguments), result=data, meta=meta)
+
+
+async def answer(ctx: tools.ToolContext, text: str, *, question: Question | None = None,
+                 previous: dict[str, Any] | None = None) -> Answer:
+    """Answer a question offline, for the member in `ctx` (who must have AI_ASK). `previous` is the last answer's
+    `meta`, so that a bare period ("and yesterday?") asks the last question again."""
+    return await run(ctx, await plan(ctx, text, question=question, previous=previous))

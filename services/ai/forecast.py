@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select, type_coerce
@@ -67,11 +68,20 @@ def _fit(values: list[float]) -> Any:
 
 
 def fit_forecast(history: list[float], first_day: date, horizon: int) -> Fit:
-    """Forecast `horizon` days after the history (whose first value is `first_day`)."""
-    import numpy as np
-
+    """Forecast `horizon` days after the history (whose first value is `first_day`). Pure and seeded, so the same
+    history asked again (several people, "and next week?") is answered from memory, not fitted again."""
     if len(history) < MIN_DAYS:
         raise ShortHistory(len(history))
+    fit = _fit_forecast(tuple(history), first_day, horizon)
+    return Fit(fit.method, list(fit.days), list(fit.point), list(fit.low), list(fit.high), fit.total,
+               fit.backtest_wape)
+
+
+@lru_cache(maxsize=64)
+def _fit_forecast(values: tuple[float, ...], first_day: date, horizon: int) -> Fit:
+    import numpy as np
+
+    history = list(values)
     method, fitted = _fit(history)
     point = [max(0.0, float(v)) for v in fitted.forecast(horizon)]
     import inspect

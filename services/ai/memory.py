@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict, deque
 from datetime import date, datetime, timedelta
+from importlib import import_module
 from typing import Any, Protocol
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.assistant import AiTurn, AiUsage
@@ -89,7 +89,8 @@ class DbStore:
     async def take(self, company_id: int, day: date, quota: int) -> bool:
         if quota <= 0:
             return False
-        insert = postgresql.insert if self.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        dialect = "postgresql" if self.session.get_bind().dialect.name == "postgresql" else "sqlite"
+        insert: Any = import_module(f"sqlalchemy.dialects.{dialect}").insert  # loads only the dialect in use
         await self.session.execute(insert(AiUsage).values(company_id=company_id, day=day, used=0)
                                    .on_conflict_do_nothing(index_elements=["company_id", "day"]))
         counted = await self.session.execute(  # one conditional update: two replicas never both take the last one

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.ai import tools
-from services.ai.answer import Answer, answer
+from services.ai.answer import Answer, plan, run
 from services.ai.memory import MemoryStore, Store
 from services.ai.parser import detect_language
 from services.permissions import Capability, require
@@ -81,13 +81,30 @@ async def ask_model(ctx: tools.ToolContext, text: str, config: ModelConfig, memo
     text = text[:MAX_QUESTION]
     history = await memory.history(ctx.company_id, user_id)
     previous = next((turn.get("meta") for turn in reversed(history) if turn["role"] == "assistant"), None)
-    offline = await answer(ctx, text, previous=previous or None)
-    if offline.intent in {"secret", "tax", "purchases"} or not text.strip():
-        return offline  # refusals and areas without tools never reach the model
-    if offline.tool is None and offline.intent not in {"unknown", "sales"}:
-        return offline  # refused or not answerable (a role, the future): the model would not do better
+    # The offline answer is worked out only when it is needed (a refusal, a fallback): its plan decides, and a
+    # tool result it needs is remembered, so a model calling the same tool with the same arguments reuses it.
+    results: dict[str, dict[str, Any]] = {}
+
+    async def remembered(ctx: tools.ToolContext, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        tool = tools.TOOLS.get(name)
+        key = f"{name}:{tool.args.model_validate(arguments).model_dump_json()}" if tool is not None else None
+        if key is not None and key in results:
+            return results[key]
+        result = await tools.call(ctx, name, arguments)
+        if key is not None:
+            results[key] = result
+        return result
+
+    planned = await plan(ctx, text, previous=previous or None)
+    offline: Answer | None = None
+    if planned.intent in {"secret", "tax", "purchases"} or not text.strip():
+        return await run(ctx, planned)  # refusals and areas without tools never reach the model
+    if planned.intent not in {"unknown", "sales"}:
+        offline = await run(ctx, planned, remembered)  # a tool may refuse its arguments: known only by calling it
+        if offline.tool is None:
+            return offline  # refused or not answerable (a role, the future): the model would not do better
     if not await memory.take(ctx.company_id, ctx.today, config.daily_quota):
-        return _offline_note(offline, "ai-quota-spent")
+        return _offline_note(offline or await run(ctx, planned, remembered), "ai-quota-spent")
     if client is None:
         from openai import AsyncOpenAI  # imported only on the model path
 
@@ -124,7 +141,7 @@ async def ask_model(ctx: tools.ToolContext, text: str, config: ModelConfig, memo
                     arguments = json.loads(call.function.arguments or "{}")
                     if not isinstance(arguments, dict):
                         raise TypeError("arguments are not an object")
-                    result = await tools.call(ctx, name, arguments)
+                    result = await remembered(ctx, name, arguments)
                 except tools.ToolError as error:
                     result = {"error": error.key}
                 except (ValueError, TypeError) as error:  # malformed JSON or arguments the schema rejects
@@ -134,5 +151,6 @@ async def ask_model(ctx: tools.ToolContext, text: str, config: ModelConfig, memo
         raise ModelFailed("too many tool rounds")
     except ModelFailed as failure:
         log.warning("model failed for company %s: %s; answering offline", ctx.company_id, failure)
+        offline = offline or await run(ctx, planned, remembered)
         offline.arguments = {**offline.arguments, "model_error": str(failure)[:120]}
         return _offline_note(offline, "ai-model-fallback")

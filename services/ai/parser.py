@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -326,6 +327,7 @@ def parse_period_words(low_latin: str, low: str, words: list[str], today: date) 
 # --- names -----------------------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def _name_key(name: str) -> str:
     return to_latin(normalise(name)).replace("'", "")
 
@@ -335,6 +337,35 @@ def _akan(word: str) -> str:
     return word.replace("o", "a")
 
 
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    key: str
+    named: Named
+    distinctive: tuple[str, ...]  # its words no other candidate has
+    akan: tuple[str, ...]  # the same, o written a
+    capped: bool  # some of its words are shared: the whole-name score may not decide alone
+
+
+@lru_cache(maxsize=64)
+def _prepared(candidates: tuple[Named, ...]) -> tuple[_Candidate, ...]:
+    """The candidates' match keys, worked out once per list (a company's products do not change between two
+    questions) instead of once per question."""
+    keys = [(_name_key(candidate.name), candidate) for candidate in candidates]
+    shared: dict[str, int] = {}
+    for key, _ in keys:
+        for word in set(key.split()):
+            shared[word] = shared.get(word, 0) + 1
+    prepared = []
+    for key, candidate in keys:
+        if not key:
+            continue
+        words = [w for w in key.split() if len(w) >= 4 and not w[0].isdigit()]
+        distinctive = tuple(w for w in words if shared.get(w, 0) == 1)
+        prepared.append(_Candidate(key, candidate, distinctive, tuple(_akan(w) for w in distinctive),
+                                   bool(distinctive) and len(distinctive) < len(words)))
+    return tuple(prepared)
+
+
 def match_names(text_latin: str, candidates: Sequence[Named], *, cutoff: float = 85,
                 suffixes: bool = True) -> list[Named]:
     """Names the question mentions (fuzzy: typos, other script, a word of a longer name, a word with a case
@@ -342,30 +373,23 @@ def match_names(text_latin: str, candidates: Sequence[Named], *, cutoff: float =
     matched on its own."""
     if not candidates:
         return []
-    keys = [(_name_key(candidate.name), candidate) for candidate in candidates]
-    shared: dict[str, int] = {}
-    for key, _ in keys:
-        for word in set(key.split()):
-            shared[word] = shared.get(word, 0) + 1
     text_words = [w for w in text_latin.split() if len(w) >= 4]
     akan_words = [_akan(w) for w in text_words]
+    split = set(text_latin.split())
     found: list[tuple[float, Named]] = []
-    for key, candidate in keys:
-        if not key:
-            continue
+    for candidate in _prepared(tuple(candidates)):
+        key = candidate.key
         whole = len(key) >= 4 and (suffixes or " " in key)  # "payme" is not in "payments"
-        score = fuzz.partial_ratio(key, text_latin) if whole else (100.0 if key in text_latin.split() else 0)
-        words = [w for w in key.split() if len(w) >= 4 and not w[0].isdigit()]
-        distinctive = [w for w in words if shared.get(w, 0) == 1]
-        if distinctive and len(distinctive) < len(words):
+        score = fuzz.partial_ratio(key, text_latin) if whole else (100.0 if key in split else 0)
+        if candidate.capped:
             score = min(score, 84.0)  # the whole-name score leans on a shared word: let the distinctive ones decide
-        for word in distinctive:
+        for word, akan_word in zip(candidate.distinctive, candidate.akan, strict=True):
             best = process.extractOne(word, text_words, scorer=fuzz.ratio) if text_words else None
-            akan = process.extractOne(_akan(word), akan_words, scorer=fuzz.ratio) if akan_words else None
+            akan = process.extractOne(akan_word, akan_words, scorer=fuzz.ratio) if akan_words else None
             prefixed = suffixes and any(t.startswith(word[:-1]) for t in text_words)  # "chilonzorda"
             score = max(score, best[1] if best else 0, (akan[1] - 1) if akan else 0, 95.0 if prefixed else 0)
         if score >= cutoff:
-            found.append((score, candidate))
+            found.append((score, candidate.named))
     if not found:
         return []
     top = max(score for score, _ in found)

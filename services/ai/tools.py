@@ -21,6 +21,7 @@ from db.finance import CashRegister, ExpenseStatus
 from db.models import Branch, Membership, Role
 from db.regos_data import Item, PaymentType, StockLevel
 from services import permissions
+from services.ai import figures
 from services.errors import PermissionDenied
 from services.permissions import Capability
 from services.reports.coverage import coverage
@@ -147,76 +148,109 @@ def _period_data(period: Period, requested_last: date, missing: list[date]) -> d
 
 
 async def _report(ctx: ToolContext, args: PeriodArgs, **kwargs: Any) -> tuple[SalesReport, dict[str, Any]]:
+    """The whole sales report of the period (for callers that need most of it; the tools read `_scoped` and only
+    the figures they answer with)."""
     period = _period(args, ctx.today)
     branch_ids, _ = await _scope(ctx, args.branch_ids)
-    report = await sales_report(ctx.session, ctx.company_id, period, branch_ids=branch_ids, **kwargs)
+    report = await sales_report(ctx.session, ctx.company_id, period, branch_ids=branch_ids, with_expenses=False,
+                                **kwargs)
     return report, _period_data(period, args.last, await missing_days(ctx, period, report, branch_ids))
+
+
+@dataclass(slots=True)
+class _Scoped:
+    period: Period
+    branch_ids: list[int]
+    branches: list[Branch]
+    data: dict[str, Any]  # the period as a result states it, with its missing days
+
+
+async def _scoped(ctx: ToolContext, args: PeriodArgs) -> _Scoped:
+    period = _period(args, ctx.today)
+    branch_ids, branches = await _scope(ctx, args.branch_ids)
+    return _Scoped(period, branch_ids, branches,
+                   _period_data(period, args.last, await missing_days(ctx, period, None, branch_ids)))
 
 
 # --- the tools ------------------------------------------------------------------------------------------------------
 
 
 async def sales_summary(ctx: ToolContext, args: PeriodArgs) -> dict[str, Any]:
-    report, period = await _report(ctx, args, compare=True)
-    return {"period": period, "totals": totals_data(report.totals),
-            "previous": totals_data(report.previous) if report.previous else None,
-            "previous_period": ({"first": report.previous_period.first.isoformat(),
-                                 "last": report.previous_period.last.isoformat()} if report.previous_period else None),
-            "payments": [{"name": p.name, "net": money(p.net)} for p in report.payments]}
+    scoped = await _scoped(ctx, args)
+    period, previous_period = scoped.period, scoped.period.previous()
+    current = await figures.totals(ctx.session, ctx.company_id, period, scoped.branch_ids)
+    previous = figures._sales._sum_totals((await figures.day_branch_totals(
+        ctx.session, ctx.company_id, previous_period, scoped.branch_ids)).values())
+    payments = await figures.payments(ctx.session, ctx.company_id, period, scoped.branch_ids)
+    return {"period": scoped.data, "totals": totals_data(current), "previous": totals_data(previous),
+            "previous_period": {"first": previous_period.first.isoformat(), "last": previous_period.last.isoformat()},
+            "payments": [{"name": p.name, "net": money(p.net)} for p in payments]}
 
 
 async def compare_periods(ctx: ToolContext, args: CompareArgs) -> dict[str, Any]:
-    report, period = await _report(ctx, args, compare=False)
+    scoped = await _scoped(ctx, args)
     other_args = PeriodArgs(first=args.other_first, last=args.other_last, branch_ids=args.branch_ids)
-    other, other_period = await _report(ctx, other_args, compare=False)
-    return {"period": period, "totals": totals_data(report.totals),
-            "other_period": other_period, "other_totals": totals_data(other.totals)}
+    other = await _scoped(ctx, other_args)
+    return {"period": scoped.data,
+            "totals": totals_data(await figures.totals(ctx.session, ctx.company_id, scoped.period, scoped.branch_ids)),
+            "other_period": other.data,
+            "other_totals": totals_data(await figures.totals(ctx.session, ctx.company_id, other.period,
+                                                             other.branch_ids))}
 
 
 async def top_branches(ctx: ToolContext, args: TopArgs) -> dict[str, Any]:
-    report, period = await _report(ctx, args, compare=False)
-    _, branches = await _scope(ctx, args.branch_ids)
-    net = {row.branch_id: row.totals.net_sales for row in report.branches if row.branch_id is not None}
-    ranked = sorted(branches, key=lambda b: (net.get(b.id, Decimal(0)), -b.id), reverse=args.order == "top")
-    return {"period": period, "order": args.order, "rows": [
+    scoped = await _scoped(ctx, args)
+    net = {branch_id: part.net_sales for branch_id, part in (await figures.branch_net(
+        ctx.session, ctx.company_id, scoped.period, scoped.branch_ids)).items()}
+    ranked = sorted(scoped.branches, key=lambda b: (net.get(b.id, Decimal(0)), -b.id), reverse=args.order == "top")
+    return {"period": scoped.data, "order": args.order, "rows": [
         {"branch_id": b.id, "name": b.name, "net_sales": money(net.get(b.id, Decimal("0.00")))}
         for b in ranked[:args.limit]]}
 
 
 async def top_products(ctx: ToolContext, args: TopArgs) -> dict[str, Any]:
-    report, period = await _report(ctx, args, compare=False, top_products=10_000)
-    rows = [p for p in report.products if p.item_regos_id is not None]
+    scoped = await _scoped(ctx, args)
+    rows = [p for p in await figures.products(ctx.session, ctx.company_id, scoped.period, scoped.branch_ids)
+            if p.item_regos_id is not None]
     if args.order == "bottom":
         rows = sorted(rows, key=lambda p: (p.amount, p.item_regos_id or 0))
-    return {"period": period, "order": args.order, "rows": [
+    rows = rows[:args.limit]
+    await figures.name_products(ctx.session, ctx.company_id, rows)
+    return {"period": scoped.data, "order": args.order, "rows": [
         {"item_regos_id": p.item_regos_id, "name": p.name, "unit": p.unit, "net_amount": money(p.amount),
-         "net_quantity": str(p.sold_quantity - p.returned_quantity)} for p in rows[:args.limit]]}
+         "net_quantity": str(p.sold_quantity - p.returned_quantity)} for p in rows]}
 
 
 async def top_sellers(ctx: ToolContext, args: TopArgs) -> dict[str, Any]:
-    report, period = await _report(ctx, args, compare=False, top_sellers=10_000)
-    rows = list(report.sellers)
+    scoped = await _scoped(ctx, args)
+    rows = await figures.sellers(ctx.session, ctx.company_id, scoped.period, scoped.branch_ids)
     if args.order == "bottom":
         rows = sorted(rows, key=lambda s: (s.net, s.regos_user_id or 0))
-    return {"period": period, "order": args.order, "rows": [
+    rows = rows[:args.limit]
+    await figures.name_sellers(ctx.session, ctx.company_id, rows)
+    return {"period": scoped.data, "order": args.order, "rows": [
         {"seller_regos_id": s.regos_user_id, "name": s.name, "receipts": s.receipts, "net": money(s.net)}
-        for s in rows[:args.limit]]}
+        for s in rows]}
 
 
 async def seller_figures(ctx: ToolContext, args: SellerArgs) -> dict[str, Any]:
-    report, period = await _report(ctx, args, compare=False, top_sellers=10_000)
-    row = next((s for s in report.sellers if s.regos_user_id == args.seller_regos_id), None)
-    return {"period": period, "seller_regos_id": args.seller_regos_id, "found": row is not None,
+    scoped = await _scoped(ctx, args)
+    row = next((s for s in await figures.sellers(ctx.session, ctx.company_id, scoped.period, scoped.branch_ids)
+                if s.regos_user_id == args.seller_regos_id), None)
+    if row is not None:
+        await figures.name_sellers(ctx.session, ctx.company_id, [row])
+    return {"period": scoped.data, "seller_regos_id": args.seller_regos_id, "found": row is not None,
             "name": row.name if row else None, "receipts": row.receipts if row else 0,
             "returns": money(row.returns) if row else "0.00", "net": money(row.net) if row else "0.00"}
 
 
 async def product_figures(ctx: ToolContext, args: ProductArgs) -> dict[str, Any]:
-    report, period = await _report(ctx, args, compare=False, top_products=10_000)
-    row = next((p for p in report.products if p.item_regos_id == args.item_regos_id), None)
+    scoped = await _scoped(ctx, args)
+    row = next((p for p in await figures.products(ctx.session, ctx.company_id, scoped.period, scoped.branch_ids)
+                if p.item_regos_id == args.item_regos_id), None)
     name = await ctx.session.scalar(select(Item.name).where(Item.company_id == ctx.company_id,
                                                             Item.regos_id == args.item_regos_id))
-    return {"period": period, "item_regos_id": args.item_regos_id, "name": name,
+    return {"period": scoped.data, "item_regos_id": args.item_regos_id, "name": name,
             "sold_quantity": str(row.sold_quantity if row else 0), "net_amount": money(row.amount) if row else "0.00",
             "returned_quantity": str(row.returned_quantity if row else 0)}
 
@@ -261,14 +295,17 @@ class MonthArgs(BaseModel):
 
 
 async def sales_by_payment(ctx: ToolContext, args: PaymentArgs) -> dict[str, Any]:
-    report, period = await _report(ctx, args, compare=False)
+    scoped = await _scoped(ctx, args)
+    period = scoped.data
+    payments = await figures.payments(ctx.session, ctx.company_id, scoped.period, scoped.branch_ids)
+    net_sales = (await figures.totals(ctx.session, ctx.company_id, scoped.period, scoped.branch_ids)).net_sales
     cash_ids = set((await ctx.session.scalars(select(PaymentType.regos_id).where(
         PaymentType.company_id == ctx.company_id, PaymentType.is_cash.is_(True)))).all())
-    rows = [p for p in report.payments
+    rows = [p for p in payments
             if (not args.payment_regos_ids or p.regos_id in args.payment_regos_ids)
             and (args.kind is None or (p.regos_id in cash_ids) == (args.kind == "cash"))]
     total = sum((p.net for p in rows), Decimal("0.00"))
-    return {"period": period, "kind": args.kind, "total": money(total), "net_sales": money(report.totals.net_sales),
+    return {"period": period, "kind": args.kind, "total": money(total), "net_sales": money(net_sales),
             "rows": [{"payment_regos_id": p.regos_id, "name": p.name, "sales": money(p.sales),
                       "refunds": money(p.refunds), "net": money(p.net)} for p in rows]}
 

@@ -9,16 +9,9 @@
 `translate(key, **params) -> str` is any Fluent lookup bound to a locale (the keys live in locales/*/reports.ftl).
 """
 
-from services.reports.charts import daily_chart_png, has_chart_data
+from typing import TYPE_CHECKING, Any
+
 from services.reports.dates import DateInputError, parse_date, parse_period
-from services.reports.exports import (
-    MIME_TYPES,
-    ExportFormat,
-    export_file_name,
-    export_report,
-    neutralise_csv_cell,
-    report_json,
-)
 from services.reports.periods import (
     MAX_RANGE_DAYS,
     MAX_TEXT_DAYS,
@@ -53,6 +46,34 @@ from services.reports.sales import (
     sales_report,
 )
 from services.reports.status import DataStatus, data_status
+
+if TYPE_CHECKING:
+    from services.reports.charts import daily_chart_png, has_chart_data
+    from services.reports.exports import (
+        MIME_TYPES,
+        ExportFormat,
+        export_file_name,
+        export_report,
+        neutralise_csv_cell,
+        report_json,
+    )
+
+# The files and the chart (openpyxl, matplotlib) load on first use, so that a caller that only needs the figures
+# (`python -m bot ask`) does not pay for them.
+_LAZY = {"daily_chart_png": "charts", "has_chart_data": "charts", "MIME_TYPES": "exports", "ExportFormat": "exports",
+         "export_file_name": "exports", "export_report": "exports", "neutralise_csv_cell": "exports",
+         "report_json": "exports"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"services.reports.{module}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "MAX_RANGE_DAYS",
