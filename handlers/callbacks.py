@@ -80,23 +80,35 @@ class InviteCb(CompanyFlowCallback, prefix="iv"):
     branch: int = 0  # a branch id (BRANCH)
 
 
-class MemberAction(StrEnum):
+class MemberAction(StrEnum):  # browsing: every press only shows a view
     LIST = "list"
     OPEN = "open"
-    ROLES = "roles"
-    SET_ROLE = "set"
-    REMOVE = "rm"
-    REMOVE_CONFIRM = "rmok"
+    ROLES = "roles"  # the role picker: starts a MemberChangeCb flow
+    REMOVE = "rm"  # the removal question: starts a MemberChangeCb flow
 
 
 class MemberCb(CompanyCallback, prefix="mb"):
     action: MemberAction
     member: int = 0  # a membership id
-    role: Role | None = None  # the new role (SET_ROLE)
     page: int = 0  # the page of the list (LIST)
 
 
-class SwitchCompanyCb(CallbackData, prefix="sw"):
+class MemberChangeAction(StrEnum):
+    SET_ROLE = "set"
+    REMOVE = "rm"
+
+
+class MemberChangeCb(CompanyFlowCallback, prefix="mc"):
+    """The buttons that change a member (a new role, the removal confirmed): one flow, started by the picker."""
+
+    action: MemberChangeAction
+    member: int  # a membership id
+    role: Role | None = None  # the new role (SET_ROLE)
+
+
+class SwitchCompanyCb(FlowCallback, prefix="sw"):
+    """A /company picker's button: the flow is the picker's (a switch, /cancel or a new picker ends it)."""
+
     target: int  # the company to make active (any of the user's; checked by services.users.switch_company)
 
 
@@ -123,6 +135,8 @@ class SettingsAction(StrEnum):
     MONTHLY_OFF = "m0"
     MUTE_ON = "mu1"
     MUTE_OFF = "mu0"
+    BRANCH_ON = "b1"  # follow `branch` (BRANCH, a toggle, stays for cards sent before)
+    BRANCH_OFF = "b0"  # stop following `branch`
 
 
 class SettingsCb(CompanyCallback, prefix="st"):
@@ -449,8 +463,8 @@ class TaxCb(CompanyCallback, prefix="tx"):
 
 
 ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
-    LanguageCb, StartCb, NewCompanyCb, InviteCb, MemberCb, SwitchCompanyCb, SettingsCb, RegosCb, EmployeeCb,
-    EmployeeLinkCb,
+    LanguageCb, StartCb, NewCompanyCb, InviteCb, MemberCb, MemberChangeCb, SwitchCompanyCb, SettingsCb, RegosCb,
+    EmployeeCb, EmployeeLinkCb,
     ReportPeriodCb, ReportBranchCb, ReportExportCb, ApprovalCb, ApprovalListCb, ExpenseFlowCb, ExpenseListCb,
     ExpenseSetupCb, CashCb, CashMenuCb, CashAlertCb, PayrollCb, ImportDaysCallback,
     InvoiceCb, InvoiceListCb, AiFeedbackCb, AiExampleCb, TaxCb,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -17,7 +18,15 @@ from core.config import Settings
 from core.i18n import all_translations
 from db import repositories as repo
 from db.models import Membership, Role, User
-from handlers.callbacks import InviteAction, InviteCb, MemberAction, MemberCb, SwitchCompanyCb
+from handlers.callbacks import (
+    InviteAction,
+    InviteCb,
+    MemberAction,
+    MemberCb,
+    MemberChangeAction,
+    MemberChangeCb,
+    SwitchCompanyCb,
+)
 from handlers.common import branches_text, esc, main_menu, role_name
 from handlers.kit import edit_or_send, end_flow, start_flow
 from services import invites, members
@@ -96,7 +105,8 @@ async def _make_invite(query: CallbackQuery, callback_data: InviteCb, branch_id:
         expires=expires, link=esc(link)), share)
 
 
-# --- /members: cards; every press is idempotent ------------------------------------------------------------------
+# --- /members: cards to browse (every press idempotent); a change (a new role, a removal) is a flow whose -------
+# buttons stop working once it is done, after /cancel, or when another change is started
 
 
 def _member_name(i18n: I18nContext, membership: Membership, me: User) -> str:
@@ -155,6 +165,11 @@ async def member_open(query: CallbackQuery, callback_data: MemberCb, i18n: I18nC
     target = await members.get_member(session, ctx.company.id, callback_data.member, ctx.role)
     text = i18n.get("member-card", name=_member_name(i18n, target, user), role=role_name(i18n, target.role),
                     branches=branches_text(i18n, target))
+    if Role(target.role) is Role.OWNER and await repo.count_role(session, ctx.company.id, Role.OWNER.value) <= 1:
+        # the only owner: a new role or a removal could only be refused, so neither is offered
+        await edit_or_send(query, f"{text}\n\n{i18n.get('member-only-owner')}", InlineKeyboardMarkup(
+            inline_keyboard=[[_button(i18n, "btn-back", ctx, MemberAction.LIST)]]))
+        return
     keyboard = InlineKeyboardMarkup(inline_keyboard=[
         [_button(i18n, "btn-change-role", ctx, MemberAction.ROLES, target.id),
          _button(i18n, "btn-remove", ctx, MemberAction.REMOVE, target.id)],
@@ -164,40 +179,45 @@ async def member_open(query: CallbackQuery, callback_data: MemberCb, i18n: I18nC
 
 
 async def member_roles(query: CallbackQuery, callback_data: MemberCb, i18n: I18nContext, session: AsyncSession,
-                       ctx: ActiveContext, user: User) -> None:
+                       ctx: ActiveContext, user: User, state: FSMContext) -> None:
     target = await members.get_member(session, ctx.company.id, callback_data.member, ctx.role)
-    rows = [[InlineKeyboardButton(text=role_name(i18n, role), callback_data=MemberCb(
-        company=ctx.company.id, action=MemberAction.SET_ROLE, member=target.id, role=role).pack())]
+    flow = await start_flow(state, MemberChangeCb)
+    rows = [[InlineKeyboardButton(text=role_name(i18n, role), callback_data=MemberChangeCb(
+        company=ctx.company.id, flow=flow, action=MemberChangeAction.SET_ROLE, member=target.id, role=role).pack())]
         for role in assignable_roles(ctx.role)]
     rows.append([_button(i18n, "btn-back", ctx, MemberAction.OPEN, target.id)])
     await edit_or_send(query, i18n.get("member-choose-role", name=_member_name(i18n, target, user)),
                        InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-async def member_set_role(query: CallbackQuery, callback_data: MemberCb, i18n: I18nContext, session: AsyncSession,
-                          ctx: ActiveContext, user: User) -> None:
+async def member_set_role(query: CallbackQuery, callback_data: MemberChangeCb, i18n: I18nContext,
+                          session: AsyncSession, ctx: ActiveContext, user: User, state: FSMContext) -> None:
     if callback_data.role is None:
         raise DomainError("error-stale-button")
     target = await members.change_role(session, company_id=ctx.company.id, membership_id=callback_data.member,
                                        new_role=callback_data.role, actor=user, actor_role=ctx.role)
+    await end_flow(state, MemberChangeCb)  # pressed again, the picker says the step is over
     await edit_or_send(query, i18n.get("member-role-changed", name=_member_name(i18n, target, user),
                                        role=role_name(i18n, callback_data.role)),
                        InlineKeyboardMarkup(inline_keyboard=[[_button(i18n, "btn-back", ctx, MemberAction.LIST)]]))
 
 
 async def member_remove(query: CallbackQuery, callback_data: MemberCb, i18n: I18nContext, session: AsyncSession,
-                        ctx: ActiveContext, user: User) -> None:
+                        ctx: ActiveContext, user: User, state: FSMContext) -> None:
     target = await members.get_member(session, ctx.company.id, callback_data.member, ctx.role)
+    flow = await start_flow(state, MemberChangeCb)
+    confirm = InlineKeyboardButton(text=i18n.get("btn-confirm-remove"), callback_data=MemberChangeCb(
+        company=ctx.company.id, flow=flow, action=MemberChangeAction.REMOVE, member=target.id).pack())
     await edit_or_send(query, i18n.get("member-remove-confirm", name=_member_name(i18n, target, user)),
                        InlineKeyboardMarkup(inline_keyboard=[[
-                           _button(i18n, "btn-confirm-remove", ctx, MemberAction.REMOVE_CONFIRM, target.id),
-                           _button(i18n, "btn-back", ctx, MemberAction.OPEN, target.id)]]))
+                           confirm, _button(i18n, "btn-back", ctx, MemberAction.OPEN, target.id)]]))
 
 
-async def member_remove_confirmed(query: CallbackQuery, callback_data: MemberCb, i18n: I18nContext,
-                                  session: AsyncSession, ctx: ActiveContext, user: User) -> None:
+async def member_remove_confirmed(query: CallbackQuery, callback_data: MemberChangeCb, i18n: I18nContext,
+                                  session: AsyncSession, ctx: ActiveContext, user: User, state: FSMContext) -> None:
     target = await members.remove_member(session, company_id=ctx.company.id, membership_id=callback_data.member,
                                          actor=user, actor_role=ctx.role)
+    await end_flow(state, MemberChangeCb)
     await edit_or_send(query, i18n.get("member-removed", name=_member_name(i18n, target, user)),
                        InlineKeyboardMarkup(inline_keyboard=[[_button(i18n, "btn-back", ctx, MemberAction.LIST)]]))
 
@@ -206,15 +226,16 @@ async def member_remove_confirmed(query: CallbackQuery, callback_data: MemberCb,
 
 
 async def company_choose(message: Message, i18n: I18nContext, session: AsyncSession, user: User,
-                         ctx: ActiveContext | None) -> None:
+                         ctx: ActiveContext | None, state: FSMContext) -> None:
     memberships = await repo.memberships_of_user(session, user.id)
     if not memberships:
         await message.answer(i18n.get("company-none"))
         return
+    flow = await start_flow(state, SwitchCompanyCb)  # an older picker's buttons say the step is over
     rows = [[InlineKeyboardButton(
         text=("✅ " if ctx and ctx.company.id == m.company_id else "")
         + f"{m.company.name} · {role_name(i18n, m.role)}",
-        callback_data=SwitchCompanyCb(target=m.company_id).pack(),
+        callback_data=SwitchCompanyCb(flow=flow, target=m.company_id).pack(),
     )] for m in memberships]
     await message.answer(i18n.get("company-choose"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
@@ -224,7 +245,7 @@ async def company_switch(query: CallbackQuery, callback_data: SwitchCompanyCb, i
     company = await switch_company(session, user, callback_data.target)
     membership = await repo.membership(session, user.id, company.id)
     assert membership is not None
-    await state.clear()  # a flow of the other company ends here
+    await state.clear()  # a flow of the other company ends here, and so does this picker's
     if isinstance(query.message, Message):
         # The reply keyboard can only come with a new message, so the picker makes way for it.
         await query.message.delete()
@@ -248,16 +269,18 @@ def get_router() -> Router:
 
     for trigger in (Command("members"), F.text.in_(all_translations("menu-members"))):
         router.message.register(members_list, trigger, flags=MANAGERS)
-    member_actions = {
+    member_actions: dict[MemberAction, Callable[..., Awaitable[None]]] = {
         MemberAction.LIST: members_page,
         MemberAction.OPEN: member_open,
         MemberAction.ROLES: member_roles,
-        MemberAction.SET_ROLE: member_set_role,
         MemberAction.REMOVE: member_remove,
-        MemberAction.REMOVE_CONFIRM: member_remove_confirmed,
     }
     for member_action, member_handler in member_actions.items():
         router.callback_query.register(member_handler, MemberCb.filter(F.action == member_action), flags=MANAGERS)
+    router.callback_query.register(member_set_role, MemberChangeCb.filter(F.action == MemberChangeAction.SET_ROLE),
+                                   flags=MANAGERS)
+    router.callback_query.register(member_remove_confirmed,
+                                   MemberChangeCb.filter(F.action == MemberChangeAction.REMOVE), flags=MANAGERS)
 
     for trigger in (Command("company"), F.text.in_(all_translations("menu-company"))):
         router.message.register(company_choose, trigger)

@@ -27,9 +27,10 @@ from db import repositories as repo
 from db.models import Employee, User
 from handlers.callbacks import EmployeeAction, EmployeeCb, EmployeeLinkCb, RegosAction, RegosCb
 from handlers.common import esc
-from handlers.kit import Steps, answer_early, edit_or_send, end_flow, start_flow
-from handlers.sync import company_today, eta_text, history_keyboard, import_progress_text, run_sync_with_progress
+from handlers.kit import Steps, edit_or_send, end_flow, start_flow
+from handlers.sync import company_today, eta_text, history_keyboard, import_progress_text, start_sync
 from services import employees
+from services.background import Spawn
 from services.crypto import SecretBox
 from services.errors import DomainError, NotFound
 from services.locale import format_datetime
@@ -204,11 +205,10 @@ async def ask_key(query: CallbackQuery, state: FSMContext, i18n: I18nContext, ct
 
 async def sync_now(query: CallbackQuery, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
                    session_factory: async_sessionmaker[AsyncSession], secret_box: SecretBox | None,
-                   settings: Settings, callback_answer: CallbackAnswer) -> None:
-    await answer_early(query, callback_answer)  # the sync shows its own progress
-    if isinstance(query.message, Message):
-        await run_sync_with_progress(query.message, i18n, session, ctx, session_factory=session_factory,
-                                     secret_box=secret_box, settings=settings)
+                   settings: Settings, spawn: Spawn) -> None:
+    if isinstance(query.message, Message):  # the sync runs in the background and shows its own progress
+        await start_sync(query.message, i18n.locale, session, ctx, session_factory=session_factory,
+                         secret_box=secret_box, settings=settings, spawn=spawn)
 
 
 async def branches_listed(query: CallbackQuery, i18n: I18nContext, session: AsyncSession,

@@ -72,9 +72,11 @@ async def _view(session: AsyncSession, i18n: I18nContext, ctx: ActiveContext) ->
     if can(ctx.role, Capability.SETTINGS_COMPANY):
         rows += [[button("btn-settings-time", SettingsAction.TIME), switch("daily", settings.daily)],
                  [switch("weekly", settings.weekly), switch("monthly", settings.monthly)]]
-    rows.append([button("btn-settings-unmute", SettingsAction.MUTE_OFF) if muted
-                 else button("btn-settings-mute", SettingsAction.MUTE_ON),
-                 button("btn-settings-branches", SettingsAction.BRANCHES)])
+    personal = [button("btn-settings-unmute", SettingsAction.MUTE_OFF) if muted
+                else button("btn-settings-mute", SettingsAction.MUTE_ON)]
+    if len(await visible_branches(session, membership)) > 1:  # one branch: nothing to choose
+        personal.append(button("btn-settings-branches", SettingsAction.BRANCHES))
+    rows.append(personal)
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -93,10 +95,15 @@ async def _show_view(query: CallbackQuery, session: AsyncSession, i18n: I18nCont
 async def _show_branches(query: CallbackQuery, i18n: I18nContext, ctx: ActiveContext,
                          visible: list[Branch]) -> None:
     scope = membership_branch_scope(ctx.membership)
-    rows = [[InlineKeyboardButton(text=("✅ " if scope is None or branch.id in scope else "") + branch.name,
-                                  callback_data=SettingsCb(company=ctx.company.id, action=SettingsAction.BRANCH,
-                                                           branch=branch.id).pack())]
-            for branch in visible]
+
+    def row(branch: Branch) -> list[InlineKeyboardButton]:
+        followed = scope is None or branch.id in scope
+        # the button carries what it sets, so a double tap has one effect
+        action = SettingsAction.BRANCH_OFF if followed else SettingsAction.BRANCH_ON
+        return [InlineKeyboardButton(text=("✅ " if followed else "") + branch.name, callback_data=SettingsCb(
+            company=ctx.company.id, action=action, branch=branch.id).pack())]
+
+    rows = [row(branch) for branch in visible]
     rows.append([InlineKeyboardButton(text=i18n.get("btn-settings-all-branches"), callback_data=SettingsCb(
         company=ctx.company.id, action=SettingsAction.ALL_BRANCHES).pack())])
     back = SettingsCb(company=ctx.company.id, action=SettingsAction.VIEW).pack()
@@ -172,7 +179,13 @@ async def branch_toggled(query: CallbackQuery, callback_data: SettingsCb, i18n: 
     if callback_data.branch not in visible_ids:
         raise DomainError("error-branch-not-yours")
     membership = ctx.membership
-    scope = set(membership_branch_scope(membership) or visible_ids) ^ {callback_data.branch}
+    scope = set(membership_branch_scope(membership) or visible_ids)
+    if callback_data.action == SettingsAction.BRANCH_ON:
+        scope.add(callback_data.branch)
+    elif callback_data.action == SettingsAction.BRANCH_OFF:
+        scope.discard(callback_data.branch)
+    else:  # a card sent before the buttons carried the value
+        scope ^= {callback_data.branch}
     everything = scope >= visible_ids
     _set_member_setting(membership, summary_branches=None if everything or not scope else sorted(scope))
     await session.flush()
@@ -203,7 +216,8 @@ def get_router() -> Router:
     callbacks.register(toggle_mute, SettingsCb.filter(F.action.in_({SettingsAction.MUTE, *MUTE_SETS})),
                        flags=FOLLOWERS)
     callbacks.register(branches_shown, SettingsCb.filter(F.action == SettingsAction.BRANCHES), flags=FOLLOWERS)
-    callbacks.register(branch_toggled, SettingsCb.filter(F.action == SettingsAction.BRANCH), flags=FOLLOWERS)
+    callbacks.register(branch_toggled, SettingsCb.filter(F.action.in_(
+        {SettingsAction.BRANCH, SettingsAction.BRANCH_ON, SettingsAction.BRANCH_OFF})), flags=FOLLOWERS)
     callbacks.register(all_branches, SettingsCb.filter(F.action == SettingsAction.ALL_BRANCHES), flags=FOLLOWERS)
     callbacks.register(settings_view, SettingsCb.filter(F.action == SettingsAction.VIEW), flags=FOLLOWERS)
     return router

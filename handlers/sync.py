@@ -1,6 +1,6 @@
-"""/sync: import today's sales from REGOS now, with one message edited as the work advances; `/sync <period>`
-(and the "import missing days" buttons, the history choice after connecting, Retry) imports past days in the
-background: today first, then the newest to the oldest, one progress message, the bot usable meanwhile."""
+"""/sync: import today's sales from REGOS now; `/sync <period>` (and the "import missing days" buttons, the history
+choice after connecting, Retry) imports past days: today first, then the newest to the oldest. Both run in the
+background through the app's spawn(), with one message edited as the work advances; the bot stays usable."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from services.permissions import Capability, visible_branches
 from services.regos import RegosProblem
 from services.reports.coverage import day_ranges
 from services.reports.dates import parse_period
-from services.sync.books import day_books
+from services.sync.books import DayBook, day_books
 from services.sync.connection import RegosNotConnected, get_connection
 from services.sync.engine import SyncProgress, SyncResult, SyncRunStatus, sync_company
 from services.sync.imports import (
@@ -44,6 +44,7 @@ from services.sync.imports import (
     import_days,
     release_import,
 )
+from services.sync.results import DayStatus, SyncFailure
 from services.users import ActiveContext
 
 log = logging.getLogger(__name__)
@@ -87,66 +88,116 @@ def company_today(ctx: ActiveContext) -> date:
     return datetime.now(ZoneInfo(ctx.company.timezone)).date()
 
 
-# --- today, now ---------------------------------------------------------------------------------------------------
+# --- what the books hold, in the asker's scope ----------------------------------------------------------------
 
 
-def _result_text(i18n: I18nContext, result: SyncResult, net: Decimal, receipts: int) -> str:
+async def visible_stocks(session: AsyncSession, ctx: ActiveContext) -> set[int] | None:
+    """The REGOS stocks whose figures this member sees (None: the whole company). Taken before work is spawned:
+    the background task outlives the update's session."""
+    if ctx.branch_ids is None:
+        return None
+    return {b.regos_stock_id for b in await visible_branches(session, ctx.membership) if b.regos_stock_id is not None}
+
+
+def books_totals(books: list[DayBook], stocks: set[int] | None,
+                 days: set[date] | None = None) -> tuple[int, Decimal]:
+    """Receipts and net sales the books hold (the very figures /today and /sales show), for `days` if given."""
+    receipts, net = 0, Decimal(0)
+    for book in books:
+        if days is not None and book.date not in days:
+            continue
+        if stocks is None:
+            receipts += book.receipts
+            net += book.retail_net + book.wholesale_net
+            continue
+        for branch in book.branches:
+            if branch.regos_stock_id in stocks:
+                receipts += branch.receipts
+                net += branch.retail_net + branch.wholesale_net
+    return receipts, net
+
+
+_REASONS = {RegosProblem.RATE_LIMITED: "sync-import-reason-busy", RegosProblem.KEY_REJECTED: "sync-import-reason-key",
+            RegosProblem.NO_RIGHTS: "sync-import-reason-key"}
+
+
+def _reason(failure: SyncFailure | None) -> str:
+    """Why REGOS stopped a sync or an import, as a text key."""
+    default = "sync-import-reason-down"
+    return _REASONS.get(failure.problem, default) if failure is not None else default
+
+
+# --- today, now (in the background) -------------------------------------------------------------------------------
+
+
+def sync_result_text(locale: str, result: SyncResult, books: list[DayBook], stocks: set[int] | None,
+                     today: date) -> str:
+    """The end of a sync of today. The receipts and net sales are the books' (as /today shows them, in the
+    asker's branches); what this run wrote from REGOS is said apart, for the whole company only, because its
+    documents (receipts of every branch, returns, wholesale) are not the receipts counted above."""
     if result.status == SyncRunStatus.BUSY:
-        return i18n.get("sync-busy")
-    if result.failure is not None and not result.days:
-        return i18n.get("sync-failed")
-    lines = [i18n.get("sync-done", elapsed=seconds_text(result.duration_seconds, i18n.locale), days=len(result.days),
-                      receipts=receipts, inserted=result.inserted, updated=result.updated,
-                      net=format_money(net, i18n.locale))]
+        return translate(locale, "sync-busy")
+    if result.failure is not None or any(day.status == DayStatus.FAILED for day in result.days):
+        return translate(locale, "sync-failed", reason=translate(locale, _reason(result.failure)))
+    receipts, net = books_totals(books, stocks)
+    day = format_date(result.date_to, locale)
+    lines = [
+        translate(locale, "sync-done", elapsed=seconds_text(result.duration_seconds, locale)),
+        translate(locale, "sync-books", receipts=receipts, net=format_money(net, locale),
+                  day=translate(locale, "sync-today", day=day) if result.date_to == today else day,
+                  scope="company" if stocks is None else "branches"),
+    ]
+    if stocks is None:
+        lines.append(translate(locale, "sync-written", inserted=result.inserted, updated=result.updated)
+                     if result.inserted or result.updated else translate(locale, "sync-written-none"))
     if result.mismatched_days:
-        lines.append(i18n.get("sync-reconcile-mismatch",
-                              dates=", ".join(format_date(day, i18n.locale) for day in result.mismatched_days)))
+        lines.append(translate(locale, "sync-reconcile-mismatch",
+                               dates=", ".join(format_date(day, locale) for day in result.mismatched_days)))
     elif result.reconciled:
-        lines.append(i18n.get("sync-reconcile-ok"))
+        lines.append(translate(locale, "sync-reconcile-ok"))
     if result.invalid:
-        lines.append(i18n.get("sync-skipped", count=result.invalid))
-    if result.failure is not None:
-        lines.append(i18n.get("sync-failed"))
-    lines.append(i18n.get("sync-hint-period"))  # past days: /sync with a period
+        lines.append(translate(locale, "sync-skipped", count=result.invalid))
+    lines.append(translate(locale, "sync-hint-period"))  # past days: /sync with a period
     return "\n".join(lines)
 
 
-async def run_sync_with_progress(
-    message: Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext, *,
+async def start_sync(
+    message: Message, locale: str, session: AsyncSession, ctx: ActiveContext, *,
     session_factory: async_sessionmaker[AsyncSession], secret_box: SecretBox | None, settings: Settings,
-) -> SyncResult | None:
-    if await get_connection(session, ctx.company.id) is None or secret_box is None:
+    spawn: Spawn,
+) -> None:
+    """Syncs today in the background (the update ends at once, the bot stays usable); one message (sent to
+    `message`'s chat) shows the progress and then the result."""
+    company_id = ctx.company.id
+    if await get_connection(session, company_id) is None or secret_box is None:
         raise DomainError("error-regos-not-connected")
-    await session.commit()  # hold no transaction open while the sync writes through its own sessions
-    progress = ProgressMessage(await message.answer(i18n.get("sync-started")))
+    stocks = await visible_stocks(session, ctx)
+    today = company_today(ctx)
+    archive_dir = settings.regos_archive_dir
+    sent = await message.answer(translate(locale, "sync-started-background"))
 
-    async def on_progress(update: SyncProgress) -> None:
-        await progress.show(i18n.get("sync-progress", day=update.day_index, days=update.days_total,
-                                     receipts=update.receipts_done, elapsed=round(update.elapsed)))
+    async def work() -> None:
+        progress = ProgressMessage(sent)
 
-    try:
-        result = await sync_company(session_factory, ctx.company.id, trigger="manual", secret_box=secret_box,
-                                    on_progress=on_progress, archive_dir=settings.regos_archive_dir)
-    except RegosNotConnected:
-        await progress.show(i18n.get("error-regos-not-connected"), force=True)
-        return None
-    async with session_factory() as fresh:
-        books = await day_books(fresh, ctx.company.id, result.date_from, result.date_to)
-        # A branch manager sees the figures of their branches only.
-        visible_stocks = {b.regos_stock_id for b in await visible_branches(fresh, ctx.membership)}
-    allowed = ctx.branch_ids
-    net, receipts = Decimal(0), 0
-    for book in books:
-        if allowed is None:
-            net += book.retail_net + book.wholesale_net
-            receipts += book.receipts
-            continue
-        for branch in book.branches:
-            if branch.regos_stock_id in visible_stocks:
-                net += branch.retail_net + branch.wholesale_net
-                receipts += branch.receipts
-    await progress.show(_result_text(i18n, result, net, receipts), force=True)
-    return result
+        async def on_progress(update: SyncProgress) -> None:
+            await progress.show(translate(locale, "sync-progress", receipts=update.receipts_done,
+                                          elapsed=round(update.elapsed)))
+
+        try:
+            result = await sync_company(session_factory, company_id, trigger="manual", secret_box=secret_box,
+                                        on_progress=on_progress, archive_dir=archive_dir)
+            async with session_factory() as fresh:
+                books = await day_books(fresh, company_id, result.date_from, result.date_to)
+        except RegosNotConnected:
+            await progress.show(translate(locale, "error-regos-not-connected"), force=True)
+            return
+        except Exception:
+            with contextlib.suppress(TelegramAPIError):
+                await progress.show(translate(locale, "sync-crashed"), force=True)
+            raise
+        await progress.show(sync_result_text(locale, result, books, stocks, today), force=True)
+
+    spawn(work(), name=f"sync-{company_id}")
 
 
 # --- past days, in the background ---------------------------------------------------------------------------------
@@ -182,20 +233,14 @@ def _ranges_text(locale: str, days: list[date]) -> str:
     return ", ".join(parts)
 
 
-_REASONS = {RegosProblem.RATE_LIMITED: "sync-import-reason-busy", RegosProblem.KEY_REJECTED: "sync-import-reason-key",
-            RegosProblem.NO_RIGHTS: "sync-import-reason-key"}
-
-
-def import_result_text(locale: str, result: ImportResult) -> str:
+def import_result_text(locale: str, result: ImportResult, receipts: int) -> str:
+    """`receipts`: what the books now hold for the days imported (as /sales counts them, in the asker's
+    branches), not the documents read from REGOS that the progress counted."""
     elapsed = duration_text(locale, result.duration_seconds)
     if result.complete:
-        return translate(locale, "sync-import-done", days=len(result.done), receipts=result.receipts,
-                         elapsed=elapsed)
-    reason = "sync-import-reason-down"
-    if result.failure is not None:
-        reason = _REASONS.get(result.failure.problem, reason)
-    return translate(locale, "sync-import-stopped", reason=translate(locale, reason), done=len(result.done),
-                     total=result.days_total, receipts=result.receipts,
+        return translate(locale, "sync-import-done", days=len(result.done), receipts=receipts, elapsed=elapsed)
+    return translate(locale, "sync-import-stopped", reason=translate(locale, _reason(result.failure)),
+                     done=len(result.done), total=result.days_total, receipts=receipts,
                      missing=_ranges_text(locale, result.not_done))
 
 
@@ -228,6 +273,7 @@ async def start_import(
         await message.answer(translate(locale, "sync-import-nothing", first=format_date(first, locale),
                                        last=format_date(last, locale)))
         return
+    stocks = await visible_stocks(session, ctx)
     claim = claim_import(company_id)  # a second import of the company is refused here
     try:
         sent = await message.answer(translate(locale, "sync-import-started", total=len(days)))
@@ -251,7 +297,12 @@ async def start_import(
                 with contextlib.suppress(TelegramAPIError):
                     await progress.show(translate(locale, "sync-import-crashed"), force=True, reply_markup=retry)
                 raise
-            await progress.show(import_result_text(locale, result), force=True,
+            receipts = 0
+            if result.done:
+                async with session_factory() as fresh:
+                    books = await day_books(fresh, company_id, min(result.done), max(result.done))
+                receipts, _ = books_totals(books, stocks, set(result.done))
+            await progress.show(import_result_text(locale, result, receipts), force=True,
                                 reply_markup=None if result.complete else retry)
 
         spawn(work(), name=f"history-import-{company_id}")
@@ -270,16 +321,17 @@ async def sync_command(
         await start_import(message, i18n.locale, session, ctx, period.first, period.last,
                            session_factory=session_factory, secret_box=secret_box, settings=settings, spawn=spawn)
         return
-    await run_sync_with_progress(message, i18n, session, ctx, session_factory=session_factory,
-                                 secret_box=secret_box, settings=settings)
+    await start_sync(message, i18n.locale, session, ctx, session_factory=session_factory, secret_box=secret_box,
+                     settings=settings, spawn=spawn)
 
 
 async def sync_menu(
     message: Message, i18n: I18nContext, session: AsyncSession, ctx: ActiveContext,
     session_factory: async_sessionmaker[AsyncSession], secret_box: SecretBox | None, settings: Settings,
+    spawn: Spawn,
 ) -> None:
-    await run_sync_with_progress(message, i18n, session, ctx, session_factory=session_factory,
-                                 secret_box=secret_box, settings=settings)
+    await start_sync(message, i18n.locale, session, ctx, session_factory=session_factory, secret_box=secret_box,
+                     settings=settings, spawn=spawn)
 
 
 async def import_pressed(

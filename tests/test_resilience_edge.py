@@ -85,11 +85,11 @@ def test_failure_is_told_in_the_language_the_user_chose() -> None:
 
 @pytest.mark.parametrize("value", [10**21, -(10**21), 2**63])
 def test_forged_huge_numbers_in_buttons_are_refused(value: int) -> None:
-    assert not _numbers_fit(SwitchCompanyCb.unpack(f"sw:{value}"))
+    assert not _numbers_fit(SwitchCompanyCb.unpack(f"sw:1:{value}"))
 
 
 def test_ordinary_buttons_pass() -> None:
-    assert _numbers_fit(SwitchCompanyCb.unpack("sw:12"))
+    assert _numbers_fit(SwitchCompanyCb.unpack("sw:1:12"))
 
 
 @pytest.mark.parametrize("event_id", ["abc", ["a", "b"], {"x": 1}, "", -5, True, "x" * 500])

@@ -3,7 +3,7 @@ choose-language = Choose your language / Tilni tanlang / Выберите язы
 language-set = Language set: English.
 welcome-new =
     Welcome to Smart Savdo, { $name }!
-    I bring your shop's sales from the REGOS cash registers into this chat: today's figures, any period, and a daily summary. Your staff join by invite links.
+    I run a shop's day-to-day in this chat: sales from the REGOS cash registers (today, any period, a daily summary) and answers to questions about them in plain words; expenses and cash registers with approvals; supplier invoices read from a photo; payroll and tax report drafts. Your staff join by invite links, each with their own role.
 
     You are not in a company yet. Create your company, or open the invite link your manager sent you.
 welcome-back = Welcome back, { $name }! Active company: <b>{ $company }</b> ({ $role }).
@@ -61,6 +61,7 @@ btn-confirm-remove = Yes, remove
 member-removed = { $name } was removed from the company.
 member-role-changed = { $name } has a new role: { $role }.
 member-you = (you)
+member-only-owner = This is the company's only owner. A company must keep one, so this role cannot change and this member cannot be removed. To hand the company over, first make someone else an owner (invite them with /invite).
 
 ## Company switching
 company-choose = Choose the active company:
@@ -121,7 +122,7 @@ error-company-name = The name must be 1 to { $max } characters and must not star
 error-timezone = "{ $value }" is not a time zone I know. Choose a button or send a name like Asia/Tashkent.
 unknown-command = I don't know the command { $command }. Send /help for the list.
 not-understood = I didn't understand that. Use the menu below or send /help.
-not-a-file-yet = I can't read photos or files yet. Ask with a command instead: /today for today's sales, /sales for any period, /help for the rest.
+not-a-file-yet = I read photos and PDF files of supplier invoices for an owner, a manager, an accountant or a storekeeper of a company; a receipt for an expense goes with /expense. Otherwise ask with a command: /today for today's sales, /sales for any period, /help for the rest.
 
 ## /mysales
 cmd-mysales = my own sales

@@ -1,6 +1,6 @@
 ## Supplier invoices read from photos and files: the card, Edit, Confirm, the input VAT claim, /invoices.
 
-cmd-invoices = Purchases from supplier invoices: list, filters, Excel
+cmd-invoices = purchases from supplier invoices: list, filters, Excel
 menu-invoices = 📥 Invoices
 
 invoice-reading = 📄 Reading the invoice… This takes a few seconds; you can keep using the bot meanwhile.

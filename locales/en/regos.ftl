@@ -33,23 +33,30 @@ regos-branch-renamed = Branch renamed: { $name }.
 
 ## Sync
 sync-started = ⏳ Syncing sales from REGOS…
-sync-progress = ⏳ Syncing: day { $day } of { $days }, { $receipts ->
+sync-started-background = ⏳ Syncing sales from REGOS… You can use the bot meanwhile.
+sync-progress = ⏳ Syncing sales from REGOS: { $receipts ->
     [one] { $receipts } receipt
    *[other] { $receipts } receipts
-}, { $elapsed } s
-sync-done =
-    ✅ Sync finished in { $elapsed } s: { $days ->
-        [one] { $days } day
-       *[other] { $days } days
-    }, { $receipts ->
-        [one] { $receipts } receipt
-       *[other] { $receipts } receipts
-    } ({ $inserted } new, { $updated } updated).
-    Net sales { $net }.
+} read so far, { $elapsed } s.
+sync-done = ✅ Sync finished in { $elapsed } s.
+sync-today = Today, { $day }
+sync-books = { $scope ->
+    [branches] { $day }, your branches
+   *[company] { $day }
+}: { $receipts ->
+    [one] { $receipts } receipt
+   *[other] { $receipts } receipts
+}, net sales { $net }.
+sync-written = Written from REGOS: { $inserted ->
+    [one] { $inserted } new document
+   *[other] { $inserted } new documents
+} and { $updated } changed (receipts, returns and wholesale together).
+sync-written-none = Nothing new in REGOS since the last sync.
+sync-crashed = ❌ The sync stopped because of an error on my side. What was imported is safe; send /sync to try again.
 sync-reconcile-ok = Totals match REGOS's own report.
 sync-reconcile-mismatch = ⚠️ Totals differ from REGOS's own report on { $dates }. I will check again on the next sync.
 sync-skipped = { $count } records with missing fields were skipped.
-sync-failed = ❌ Sync stopped: REGOS is not answering. Data already imported is safe; I will catch up on the next run.
+sync-failed = ❌ Sync stopped: { $reason }. What was imported is safe; the next sync catches up.
 sync-busy = A sync for this company is already running. Please wait for it to finish.
 sync-alert-down = ⚠️ REGOS has not answered for company { $company } since { $since }. Sales will catch up automatically once it is back.
 sync-alert-recovered = ✅ REGOS answers again for company { $company }; sales are up to date.
@@ -87,7 +94,7 @@ sync-import-progress = ⏳ Importing from REGOS: { $done } of { $total ->
 } done, { $receipts ->
     [one] { $receipts } receipt
    *[other] { $receipts } receipts
-}; { $eta }.
+} read; { $eta }.
 sync-eta-unknown = estimating the time left
 sync-eta-seconds = about { $seconds } s left
 sync-eta-minutes = about { $minutes ->
@@ -97,10 +104,13 @@ sync-eta-minutes = about { $minutes ->
 sync-import-done = ✅ Import finished: { $days ->
     [one] { $days } day
    *[other] { $days } days
-}, { $receipts ->
+} in { $elapsed }. The books now hold { $receipts ->
     [one] { $receipts } receipt
    *[other] { $receipts } receipts
-}; it took { $elapsed }.
+} for { $days ->
+    [one] it
+   *[other] them
+}.
 sync-import-stopped =
     ⚠️ Import stopped: { $reason }. Imported { $done } of { $total ->
         [one] { $total } day
@@ -108,7 +118,7 @@ sync-import-stopped =
     } ({ $receipts ->
         [one] { $receipts } receipt
        *[other] { $receipts } receipts
-    }); what is imported is safe.
+    } in the books for them); what is imported is safe.
     Not imported yet: { $missing }. Press Retry to import the rest.
 sync-import-reason-down = REGOS is not answering
 sync-import-reason-busy = REGOS says too many requests (another program may be using the same key)
@@ -129,7 +139,7 @@ sync-took-minutes = { $minutes ->
 }
 regos-details =
     Receipt details: <b>{ $state }</b>. What for: each receipt's items and payments, to look up a single receipt; reports and summaries do not need them. Cost: 2 REGOS requests a receipt, read in the background within { $share }% of the key's limit, so sales imports are never slowed down.
-    Receipts with details: { $with_details }, without: { $without }.
+    Receipts with details: { $with_details }, without: { $without } (sales and returns together).
 regos-details-on = on
 regos-details-off = off
 regos-details-left = ⏳ Reading them: { $eta }.

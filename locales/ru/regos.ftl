@@ -30,17 +30,28 @@ regos-branch-renamed = Филиал переименован: { $name }.
 
 ## Sync
 sync-started = ⏳ Загружаю продажи из REGOS…
-sync-progress = ⏳ Синхронизация: день { $day } из { $days }, чеков: { $receipts }, { $elapsed } с
-sync-done =
-    ✅ Синхронизация завершена за { $elapsed } с: дней — { $days }, чеков — { $receipts } (новых — { $inserted }, обновлённых — { $updated }).
-    Чистые продажи { $net }.
+sync-started-background = ⏳ Загружаю продажи из REGOS… Ботом можно пользоваться и во время загрузки.
+sync-progress = ⏳ Загружаю продажи из REGOS: прочитано чеков — { $receipts }, { $elapsed } с.
+sync-done = ✅ Синхронизация завершена за { $elapsed } с.
+sync-today = Сегодня, { $day }
+sync-books = { $scope ->
+    [branches] { $day }, ваши филиалы
+   *[company] { $day }
+}: { $receipts ->
+    [one] { $receipts } чек
+    [few] { $receipts } чека
+   *[many] { $receipts } чеков
+}, чистые продажи — { $net }.
+sync-written = Записано из REGOS: новых документов — { $inserted }, изменённых — { $updated } (чеки, возвраты и опт вместе).
+sync-written-none = С прошлой синхронизации в REGOS ничего нового.
+sync-crashed = ❌ Синхронизация остановилась из-за ошибки на моей стороне. Загруженное сохранено; отправьте /sync, чтобы попробовать ещё раз.
 sync-reconcile-ok = Итоги совпадают с отчётом REGOS.
 sync-reconcile-mismatch = ⚠️ Итоги расходятся с отчётом REGOS за { $dates }. Проверю снова при следующей синхронизации.
 sync-skipped = Пропущено записей с неполными данными: { $count }.
-sync-failed = ❌ Синхронизация остановлена: REGOS не отвечает. Уже загруженные данные сохранены; догоню при следующем запуске.
+sync-failed = ❌ Синхронизация остановлена: { $reason }. Загруженное сохранено; следующая синхронизация догрузит остальное.
 sync-busy = Синхронизация этой компании уже идёт. Дождитесь её завершения.
-sync-alert-down = ⚠️ REGOS не отвечает для компании { $company } с { $since }. Продажи догрузятся автоматически, когда он вернётся.
-sync-alert-recovered = ✅ REGOS снова отвечает для компании { $company }; продажи актуальны.
+sync-alert-down = ⚠️ REGOS не отвечает для компании «{ $company }» с { $since }. Продажи догрузятся автоматически, когда он вернётся.
+sync-alert-recovered = ✅ REGOS снова отвечает для компании «{ $company }»; продажи актуальны.
 cmd-regos = подключить REGOS
 cmd-sync = синхронизировать продажи сейчас
 error-branch-name = Название филиала — от 1 до 128 символов. Попробуйте ещё раз.
@@ -73,11 +84,7 @@ sync-import-started = ⏳ Загружаю из REGOS { $total ->
 sync-import-progress = ⏳ Загрузка из REGOS: готово { $done } из { $total ->
     [one] { $total } дня
    *[other] { $total } дней
-}, { $receipts ->
-    [one] { $receipts } чек
-    [few] { $receipts } чека
-   *[many] { $receipts } чеков
-}; { $eta }.
+}, прочитано чеков — { $receipts }; { $eta }.
 sync-eta-unknown = оцениваю оставшееся время
 sync-eta-seconds = осталось около { $seconds } с
 sync-eta-minutes = осталось около { $minutes ->
@@ -88,20 +95,12 @@ sync-import-done = ✅ Загрузка завершена: { $days ->
     [one] { $days } день
     [few] { $days } дня
    *[many] { $days } дней
-}, { $receipts ->
-    [one] { $receipts } чек
-    [few] { $receipts } чека
-   *[many] { $receipts } чеков
-}; заняло { $elapsed }.
+} за { $elapsed }. Чеков за эти дни в учёте: { $receipts }.
 sync-import-stopped =
     ⚠️ Загрузка остановлена: { $reason }. Загружено { $done } из { $total ->
         [one] { $total } дня
        *[other] { $total } дней
-    } ({ $receipts ->
-        [one] { $receipts } чек
-        [few] { $receipts } чека
-       *[many] { $receipts } чеков
-    }); загруженное сохранено.
+    } (чеков за них в учёте: { $receipts }); загруженное сохранено.
     Ещё не загружено: { $missing }. Нажмите «Повторить», чтобы загрузить остальное.
 sync-import-reason-down = REGOS не отвечает
 sync-import-reason-busy = REGOS сообщает о слишком частых запросах (возможно, тем же ключом пользуется другая программа)
@@ -123,7 +122,7 @@ sync-took-minutes = { $minutes ->
 }
 regos-details =
     Детали чеков: <b>{ $state }</b>. Зачем: товары и оплаты каждого чека, чтобы посмотреть отдельный чек; отчётам и сводкам они не нужны. Цена: 2 запроса к REGOS на чек, в фоне, не больше { $share }% лимита ключа, поэтому загрузка продаж не замедляется.
-    Чеков с деталями: { $with_details }, без деталей: { $without }.
+    Чеков с деталями: { $with_details }, без деталей: { $without } (продажи и возвраты вместе).
 regos-details-on = включены
 regos-details-off = выключены
 regos-details-left = ⏳ Загрузка деталей: { $eta }.

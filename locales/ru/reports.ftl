@@ -144,7 +144,7 @@ report-figure-expenses = Утверждённые расходы
 report-figure-net-after-expenses = Чистые продажи за вычетом расходов
 report-day-missing = не загружен
 report-missing-note = Незагруженные дни: { $days }. Они отмечены «не загружен», а не посчитаны как ноль.
-report-chart-gaps = Разрывы: { $count ->
+report-chart-gaps = Пропуски: { $count ->
     [one] { $count } день не загружен
     [few] { $count } дня не загружены
    *[many] { $count } дней не загружены

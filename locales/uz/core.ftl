@@ -3,7 +3,7 @@ choose-language = Choose your language / Tilni tanlang / Выберите язы
 language-set = Til: oʻzbekcha.
 welcome-new =
     Smart Savdoʼga xush kelibsiz, { $name }!
-    Doʻkoningiz savdosini REGOS kassalaridan shu chatga olib kelaman: bugungi koʻrsatkichlar, istalgan davr va kunlik yakun. Xodimlar taklif havolasi orqali qoʻshiladi.
+    Doʻkonning kundalik ishlarini shu chatda yuritaman: REGOS kassalaridan savdo (bugun, istalgan davr, kunlik yakun) va bu haqdagi savollaringizga oddiy tilda javob; xarajatlar va kassalar (tasdiqlash bilan); rasmdan oʻqiladigan yetkazib beruvchi hisob-fakturalari; ish haqi va soliq hisobotlari qoralamalari. Xodimlar taklif havolasi orqali qoʻshiladi, har birining oʻz roli bor.
 
     Siz hali hech qaysi kompaniyada emassiz. Kompaniyangizni yarating yoki rahbaringiz yuborgan taklif havolasini oching.
 welcome-back = Yana xush kelibsiz, { $name }! Faol kompaniya: <b>{ $company }</b> ({ $role }).
@@ -30,7 +30,7 @@ invite-choose-branch = U qaysi filialda ishlaydi?
 btn-all-branches = Barcha filiallar
 all-branches = barcha filiallar
 invite-created =
-    Taklif tayyor. Rol: <b>{ $role }</b>, filiallar: { $branch }. U bir marta ishlaydi va { $expires }gacha amal qiladi.
+    Taklif tayyor. Rol: <b>{ $role }</b>, filiallar: { $branch }. U bir marta ishlaydi; amal qilish muddati: { $expires }.
 
     Ushbu havolani oʻsha odamga yuboring:
     { $link }
@@ -59,8 +59,9 @@ member-choose-role = { $name } uchun yangi rolni tanlang:
 member-remove-confirm = { $name } kompaniyadan chiqarilsinmi?
 btn-confirm-remove = Ha, chiqarish
 member-removed = { $name } kompaniyadan chiqarildi.
-member-role-changed = { $name } yangi roli: { $role }.
+member-role-changed = { $name } uchun yangi rol: { $role }.
 member-you = (siz)
+member-only-owner = Bu kompaniyaning yagona egasi. Kompaniya egasiz qolmasligi kerak, shuning uchun uning rolini oʻzgartirib ham, uni chiqarib ham boʻlmaydi. Kompaniyani topshirish uchun avval boshqa birovni ega qiling (uni /invite orqali taklif qiling).
 
 ## Company switching
 company-choose = Faol kompaniyani tanlang:
@@ -117,11 +118,11 @@ error-step-over = Bu qadam allaqachon tugagan, hech narsa oʻzgarmadi. Kerak bo�
 error-member-not-found = Bunday aʼzo kompaniyangizda yoʻq.
 error-last-owner = Kompaniyada kamida bitta ega qolishi kerak. Avval boshqa birovni ega qiling.
 error-tin-format = STIR aniq 9 ta raqamdan iborat, masalan 305123456. Qayta urinib koʻring.
-error-company-name = Nom 1 dan { $max } tagacha belgidan iborat boʻlishi va «/» bilan boshlanmasligi kerak. Qayta urinib koʻring.
+error-company-name = Nom boʻsh boʻlmasligi, { $max } belgidan oshmasligi va «/» bilan boshlanmasligi kerak. Qayta urinib koʻring.
 error-timezone = «{ $value }» — nomaʼlum vaqt mintaqasi. Tugmani bosing yoki Asia/Tashkent kabi nom yuboring.
 unknown-command = { $command } buyrugʻini bilmayman. Roʻyxat uchun /help yuboring.
 not-understood = Tushunmadim. Pastdagi menyudan foydalaning yoki /help yuboring.
-not-a-file-yet = Rasm va fayllarni hozircha oʻqiy olmayman. Buyruq bilan soʻrang: /today — bugungi savdo, /sales — istalgan davr, /help — qolgan hammasi.
+not-a-file-yet = Yetkazib beruvchi hisob-fakturalarining rasmi va PDF fayllarini kompaniya egasi, boshqaruvchisi, buxgalteri yoki omborchisidan qabul qilib oʻqiyman; xarajat cheki /expense orqali yuboriladi. Boshqa savollarni buyruq bilan bering: /today — bugungi savdo, /sales — istalgan davr, /help — qolgan hammasi.
 
 ## /mysales
 cmd-mysales = mening savdolarim

@@ -1,6 +1,6 @@
 ## Yetkazib beruvchi hisob-fakturalari (rasm va fayllardan): karta, tahrir, tasdiqlash, kiruvchi QQS, /invoices.
 
-cmd-invoices = Yetkazib beruvchi hisob-fakturalari boʻyicha xaridlar: roʻyxat, filtrlar, Excel
+cmd-invoices = yetkazib beruvchi hisob-fakturalari boʻyicha xaridlar: roʻyxat, filtrlar, Excel
 menu-invoices = 📥 Fakturalar
 
 invoice-reading = 📄 Hisob-faktura oʻqilmoqda… Bir necha soniya oladi; bu orada botdan foydalanishingiz mumkin.
@@ -155,6 +155,6 @@ invoices-col-qty = Miqdor
 invoices-col-price = Narx
 invoices-col-regos = REGOS tovari
 invoices-total-confirmed = Jami yozilgan
-btn-invoices-threshold = ⚙️ { $amount } dan yuqori — tasdiqlash
+btn-invoices-threshold = ⚙️ Tasdiqlash chegarasi: { $amount }
 invoices-ask-threshold = Qaysi summadan yuqori xarid tasdiqlashni kutsin? Summani yozing, masalan 50 000 000.
-invoices-threshold-saved = ✅ Endi { $amount } dan yuqori xaridlar tasdiqlashni kutadi.
+invoices-threshold-saved = ✅ Saqlandi. Summasi shu chegaradan yuqori xaridlar tasdiqlashni kutadi: { $amount }.

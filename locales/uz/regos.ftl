@@ -30,20 +30,27 @@ regos-branch-renamed = Filial nomi oʻzgartirildi: { $name }.
 
 ## Sync
 sync-started = ⏳ Savdolarni REGOSʼdan yuklayapman…
-sync-progress = ⏳ Sinxronlash: { $day }-kun (jami { $days } kun), { $receipts } ta chek, { $elapsed } s
-sync-done =
-    ✅ Sinxronlash { $elapsed } soniyada tugadi: { $days } kun, { $receipts } ta chek ({ $inserted } ta yangi, { $updated } ta yangilangan).
-    Sof savdo { $net }.
+sync-started-background = ⏳ Savdolarni REGOSʼdan yuklayapman… Shu paytda botdan foydalanaverishingiz mumkin.
+sync-progress = ⏳ Savdolarni REGOSʼdan yuklayapman: hozircha { $receipts } ta chek oʻqildi, { $elapsed } soniya.
+sync-done = ✅ Sinxronlash { $elapsed } soniyada tugadi.
+sync-today = Bugun, { $day }
+sync-books = { $scope ->
+    [branches] { $day }, sizning filiallaringiz
+   *[company] { $day }
+}: { $receipts } ta chek, sof savdo — { $net }.
+sync-written = REGOSʼdan yozildi: { $inserted } ta yangi va { $updated } ta oʻzgargan hujjat (cheklar, qaytarishlar va ulgurji savdo birga).
+sync-written-none = Oxirgi sinxronlashdan beri REGOSʼda yangi narsa yoʻq.
+sync-crashed = ❌ Sinxronlash mening tomonimdagi xato tufayli toʻxtadi. Yuklangan maʼlumotlar saqlangan; qayta urinish uchun /sync yuboring.
 sync-reconcile-ok = Jami summalar REGOS hisobotiga mos keladi.
 sync-reconcile-mismatch = ⚠️ Jami summalar REGOS hisobotidan farq qiladi: { $dates }. Keyingi sinxronlashda yana tekshiraman.
 sync-skipped = Maʼlumoti toʻliq boʻlmagan { $count } ta yozuv oʻtkazib yuborildi.
-sync-failed = ❌ Sinxronlash toʻxtadi: REGOS javob bermayapti. Yuklangan maʼlumotlar saqlangan; keyingi safar yetib olaman.
+sync-failed = ❌ Sinxronlash toʻxtadi: { $reason }. Yuklangan maʼlumotlar saqlangan; keyingi sinxronlash qolganini yuklaydi.
 sync-busy = Bu kompaniya uchun sinxronlash allaqachon ketmoqda. Tugashini kuting.
-sync-alert-down = ⚠️ { $company } kompaniyasi uchun REGOS { $since } dan beri javob bermayapti. U qaytgach, savdolar avtomatik yuklanadi.
+sync-alert-down = ⚠️ { $company } kompaniyasi uchun REGOS javob bermayapti (muammo boshlangan vaqt: { $since }). U qaytgach, savdolar avtomatik yuklanadi.
 sync-alert-recovered = ✅ { $company } kompaniyasi uchun REGOS yana javob beryapti; savdolar dolzarb.
 cmd-regos = REGOSʼni ulash
 cmd-sync = savdolarni hozir sinxronlash
-error-branch-name = Filial nomi 1 dan 128 belgigacha boʻlishi kerak. Qayta urinib koʻring.
+error-branch-name = Filial nomi boʻsh boʻlmasligi va 128 belgidan oshmasligi kerak. Qayta urinib koʻring.
 error-regos-not-connected = REGOS ulanmagan. Ega uni /regos orqali ulashi mumkin.
 regos-rate-limited = ❌ REGOS hozir soʻrovlar juda koʻpligini aytmoqda. Hech narsa oʻzgarmadi; bir daqiqadan soʻng urinib koʻring.
 regos-key-outside-flow = Bu REGOS kalitiga oʻxshaydi, xavfsizlik uchun xabarni oʻchirdim. REGOSʼni ulash uchun avval /regos yuboring.
@@ -66,20 +73,20 @@ btn-import-history = { $days ->
 btn-import-missing = 📥 Yetishmayotgan kunlarni yuklash
 btn-import-retry = 🔁 Qayta urinish
 sync-import-started = ⏳ REGOSʼdan { $total } kunlik maʼlumotni yuklayapman, bugundan boshlab. Yuklash paytida botdan foydalanaverishingiz mumkin.
-sync-import-progress = ⏳ REGOSʼdan yuklash: { $total } kundan { $done } kuni tayyor, { $receipts } ta chek; { $eta }.
+sync-import-progress = ⏳ REGOSʼdan yuklash: { $done } / { $total } kun tayyor, { $receipts } ta chek oʻqildi; { $eta }.
 sync-eta-unknown = qolgan vaqtni hisoblayapman
 sync-eta-seconds = taxminan { $seconds } soniya qoldi
 sync-eta-minutes = taxminan { $minutes } daqiqa qoldi
-sync-import-done = ✅ Yuklash tugadi: { $days } kun, { $receipts } ta chek; { $elapsed } vaqt ketdi.
+sync-import-done = ✅ Yuklash tugadi: { $days } kun, { $elapsed } vaqt ketdi. Shu kunlar uchun hisobda { $receipts } ta chek bor.
 sync-import-stopped =
-    ⚠️ Yuklash toʻxtadi: { $reason }. { $total } kundan { $done } kuni yuklandi ({ $receipts } ta chek); yuklangan maʼlumotlar saqlangan.
+    ⚠️ Yuklash toʻxtadi: { $reason }. { $done } / { $total } kun yuklandi (ular uchun hisobda { $receipts } ta chek); yuklangan maʼlumotlar saqlangan.
     Hali yuklanmagan: { $missing }. Qolganini yuklash uchun «Qayta urinish»ni bosing.
 sync-import-reason-down = REGOS javob bermayapti
 sync-import-reason-busy = REGOS soʻrovlar juda koʻpligini aytmoqda (shu kalitdan boshqa dastur ham foydalanayotgan boʻlishi mumkin)
 sync-import-reason-key = REGOS endi kalitni qabul qilmayapti
 sync-import-crashed = ❌ Yuklash mening tomonimdagi xato tufayli toʻxtadi. Yuklangan maʼlumotlar saqlangan; davom ettirish uchun «Qayta urinish»ni bosing.
 sync-import-range = { $first } – { $last }
-sync-import-nothing = { $first } dan { $last } gacha boʻlgan barcha kunlar allaqachon yuklangan.
+sync-import-nothing = { $first } – { $last } oraligʻidagi barcha kunlar allaqachon yuklangan.
 sync-import-running = Bu kompaniya uchun REGOSʼdan yuklash allaqachon ketmoqda. U tugagani haqidagi xabarni kuting.
 sync-import-range-too-long = Bir safarda koʻpi bilan { $days } kunni yuklay olaman. Qisqaroq davrni tanlang.
 sync-hint-period = Oʻtgan kunlarni yuklash uchun davrni yuboring, masalan: /sync 1.11-15.11
@@ -87,7 +94,7 @@ sync-took-seconds = { $seconds } soniya
 sync-took-minutes = { $minutes } daqiqa
 regos-details =
     Chek tafsilotlari: <b>{ $state }</b>. Nima uchun: har bir chekdagi tovarlar va toʻlovlar, alohida chekni koʻrish uchun; hisobot va xulosalarga ular kerak emas. Narxi: har bir chek uchun REGOSʼga 2 ta soʻrov, fonda, kalit limitining koʻpi bilan { $share }% qismida, shuning uchun savdolarni yuklash sekinlashmaydi.
-    Tafsilotli cheklar: { $with_details }, tafsilotsiz: { $without }.
+    Tafsilotli cheklar: { $with_details }, tafsilotsiz: { $without } (savdo va qaytarish cheklari birga).
 regos-details-on = yoqilgan
 regos-details-off = oʻchirilgan
 regos-details-left = ⏳ Tafsilotlar yuklanmoqda: { $eta }.

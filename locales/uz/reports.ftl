@@ -125,7 +125,7 @@ report-figure-expenses = Tasdiqlangan xarajatlar
 report-figure-net-after-expenses = Xarajatlardan keyingi sof savdo
 report-day-missing = yuklanmagan
 report-missing-note = Yuklanmagan kunlar: { $days }. Ular nol deb emas, “yuklanmagan” deb belgilangan.
-report-chart-gaps = Uzilishlar: { $count } kun yuklanmagan ({ $days }).
+report-chart-gaps = Grafikdagi boʻshliqlar: { $count } kun yuklanmagan ({ $days }).
 
 ## /mysales: yuklanmagan kunlar
 mysales-today-missing = Bugun: hali yuklanmagan, savdolaringiz keyingi sinxronlashdan keyin chiqadi

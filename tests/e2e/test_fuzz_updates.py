@@ -52,7 +52,7 @@ def _fits(data: str) -> bool:
 
 async def _act(user: SandboxUser, kind: str, value: Any) -> None:
     if kind == "text":
-        await user.send(value or ".")
+        await user.send(value if value.strip() else ".")  # Telegram (and the emulator) refuse blank text
     elif kind == "document":
         await user.send_document(value or b"\0", "junk.bin")
     elif _fits(value) and user.last_bot_message is not None:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_session_factory
-from db.models import Branch, Company, Membership
+from db.models import Branch, Company, Membership, User
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient
 from tests.e2e.flows import create_company, invite_and_join, make_invite, message_by_id, onboard, rows, settle
@@ -81,12 +81,16 @@ async def test_welcome_promises_only_what_the_bot_does_and_files_get_an_answer(
         running_bot: RunningBot, sandbox: SandboxClient) -> None:
     newcomer = await sandbox.create_user("Aziz")
     welcome = await onboard(newcomer)
-    assert "payroll" not in welcome.text and "taxes" not in welcome.text and "REGOS" in welcome.text
+    # what is built now, and nothing the bot does not do (it grows as features land)
+    for feature in ("REGOS", "daily summary", "questions", "expenses", "cash registers", "supplier invoices",
+                    "payroll", "tax report"):
+        assert feature in welcome.text, (feature, welcome.text)
+    # someone who may not hand in invoices (here: no company yet) hears who may, and what to do instead
     await newcomer.send_photo(PNG)
-    answer = await newcomer.expect("can't read photos or files yet")
-    assert "/help" in answer.text
+    answer = await newcomer.expect("supplier invoices")
+    assert "storekeeper" in answer.text and "/help" in answer.text and "can't read" not in answer.text
     await newcomer.send_document(b"%PDF-1.4\n", "invoice.pdf", mime_type="application/pdf")
-    await newcomer.expect("can't read photos or files yet")
+    await newcomer.expect("supplier invoices")
 
 
 async def test_a_double_tap_on_a_step_is_not_an_error(running_bot: RunningBot, sandbox: SandboxClient) -> None:
@@ -145,5 +149,23 @@ async def test_members_list_and_branch_picker_lead_somewhere(running_bot: Runnin
     picker = await owner.expect("Choose the branches")
     assert "Back" in picker.button_texts, picker.button_texts
     assert "✅ Done" in picker.button_texts
+    # a double tap on a branch has one effect: it is unfollowed, not followed again
+    chilonzor = picker.button("✅ Chilonzor")["callback_data"]
+    for _ in range(2):
+        answer = await owner.press(data=chilonzor, message_id=picker.message_id, forge=True)
+        assert answer is not None and not answer.get("show_alert"), answer
+    after = await message_by_id(owner, picker.message_id)
+    assert "Chilonzor" in after.button_texts and "✅ Sergeli" in after.button_texts, after.button_texts
     await owner.press("✅ Done", message_id=picker.message_id)
     await owner.expect("Daily at")
+
+    # a manager of one branch has nothing to choose: the card does not offer the picker
+    async with create_session_factory(engine)() as session:
+        membership = await session.scalar(select(Membership).join(User).where(User.first_name == "Malika"))
+        branch = await session.scalar(select(Branch).where(Branch.name == "Sergeli"))
+        assert membership is not None and branch is not None
+        await session.run_sync(lambda _: membership.branches.append(branch))
+        await session.commit()
+    await manager.send("/settings")
+    card = await manager.expect("Daily at")
+    assert "Branches I follow" not in card.button_texts, card.button_texts

@@ -94,15 +94,13 @@ async def test_invite_join_role_change_and_refusals(running_bot: RunningBot, san
     await owner.press("manager")
     await owner.expect("Malika has a new role: manager")
 
-    # the owner cannot demote or remove themselves as the last owner
+    # the only owner's card says why it offers no change: a new role or a removal could only be refused
+    # (the service still refuses them: see the forged presses in the next test)
     await owner.send("/members")
     listing = await owner.expect("Members of")
     await owner.press(next(t for t in listing.button_texts if t.startswith("Dilnoza")))
-    await owner.expect("Role: owner")
-    await owner.press("Remove")
-    await owner.expect("Remove Dilnoza")
-    answer = await owner.press("Yes, remove")
-    assert answer and "at least one owner" in answer["text"]
+    card = await owner.expect("Role: owner")
+    assert "only owner" in card.text and card.button_texts == ["Back"], card.button_texts
 
     roles = dict(await rows(engine, select(User.first_name, Membership.role).join(User)))
     assert roles == {"Dilnoza": "owner", "Malika": "manager"}
@@ -123,26 +121,41 @@ async def test_forged_and_foreign_callback_data_change_nothing(running_bot: Runn
     await create_company(second, name="Second", tin="222222222")
     await second.send("/members")
     listing = await second.expect("Members of")
-    foreign_button = listing.inline_keyboard[0][0]["callback_data"]  # mb:<company>:open:<member>::0
+    foreign_button = listing.inline_keyboard[0][0]["callback_data"]  # mb:<company>:open:<member>:0
     foreign_company, member_id = foreign_button.split(":")[1], foreign_button.split(":")[3]
 
-    # the first owner presses buttons carrying the second company's ids
+    # the first owner opens their own removal question (a member-change flow) and a /company picker, so the
+    # forged presses below carry a running flow's id: only the company, the member or the target is forged
     await first.send("/members")
     own = await first.expect("Members of")
-    own_company = own.inline_keyboard[0][0]["callback_data"].split(":")[1]
+    own_company, own_member = own.inline_keyboard[0][0]["callback_data"].split(":")[1:4:2]
+    await first.press(next(t for t in own.button_texts if t.startswith("Aziz")))
+    await first.expect("Role: owner")  # the only owner: the card offers no change (see the test above)
+    await first.press(data=f"mb:{own_company}:rm:{own_member}:0", message_id=own.message_id, forge=True)
+    question = await first.expect("Remove Aziz")
+    confirm = question.inline_keyboard[0][0]["callback_data"]  # mc:<company>:<flow>:rm:<member>:
+    assert confirm.startswith(f"mc:{own_company}:") and confirm.endswith(f":rm:{own_member}:")
+    flow = confirm.split(":")[2]
+    await first.send("/company")
+    picker = await first.expect("Choose the active company")
+    switch_flow = picker.inline_keyboard[0][0]["callback_data"].split(":")[1]  # sw:<flow>:<company>
+    stale = str(int(flow) % 999_999_999 + 1)  # a flow id that is not the running one
     for forged, expected in (
-        (f"mb:{foreign_company}:rmok:{member_id}::0", "made for another company"),
-        (f"mb:{foreign_company}:open:{member_id}::0", "made for another company"),
-        (f"mb:{own_company}:rmok:{member_id}::0", "not in your company"),
-        (f"mb:{own_company}:set:{member_id}:staff:0", "not in your company"),
-        (f"mb:{own_company}:set:{member_id}:emperor:0", "out of date"),
-        (f"mb:{own_company}:zzz:1::0", "out of date"),
+        (f"mc:{foreign_company}:{flow}:rm:{member_id}:", "made for another company"),
+        (f"mb:{foreign_company}:open:{member_id}:0", "made for another company"),
+        (f"mc:{own_company}:{flow}:rm:{member_id}:", "not in your company"),
+        (f"mc:{own_company}:{flow}:set:{member_id}:staff", "not in your company"),
+        (f"mc:{own_company}:{flow}:set:{member_id}:emperor", "out of date"),
+        (f"mc:{own_company}:{stale}:set:{own_member}:staff", "step is over"),  # not the running change
+        (f"mc:{own_company}:{flow}:rm:{own_member}:", "at least one owner"),
+        (f"mb:{own_company}:zzz:1:0", "out of date"),
         ("garbage", "out of date"),
         (f"iv:{own_company}:12345:role:owner:0", "step is over"),  # no invite flow is running
         (f"iv:{foreign_company}:12345:all:owner:0", "made for another company"),
         (f"st:{foreign_company}:mute:0", "made for another company"),
         (f"rg:{foreign_company}:key:0", "made for another company"),
-        (f"sw:{foreign_company}", "not among yours"),
+        (f"sw:{switch_flow}:{foreign_company}", "not among yours"),
+        (f"sw:{stale}:{own_company}", "step is over"),  # not the running picker
     ):
         answer = await first.press(data=forged, message_id=own.message_id, forge=True)
         assert answer and answer.get("show_alert") and expected in answer["text"], (forged, answer)
@@ -150,6 +163,96 @@ async def test_forged_and_foreign_callback_data_change_nothing(running_bot: Runn
     assert await count(engine, Membership) == 2 and await count(engine, Invite) == 0
     roles = await rows(engine, select(Membership.role))
     assert sorted(r[0] for r in roles) == ["owner", "owner"]
+    names = dict(await rows(engine, select(Company.id, Company.name)))
+    active = await rows(engine, select(User.active_company_id).where(User.telegram_id == first.id))
+    assert names[active[0][0]] == "First"
+
+
+async def test_member_change_and_company_switch_buttons_die_with_their_flow(
+        running_bot: RunningBot, sandbox: SandboxClient, engine: AsyncEngine) -> None:
+    """Issue 11 item 6 for /members and /company: after /cancel, a done change or a newer picker, an old button
+    says the step is over and changes nothing."""
+    owner = await sandbox.create_user("Dilnoza")
+    await create_company(owner)
+    payload = await make_invite(owner, "cashier")
+    cashier = await sandbox.create_user("Malika", language_code="en")
+    await cashier.send(f"/start {payload}")
+    await cashier.expect("Choose your language")
+    await cashier.press("🇬🇧 English")
+    await cashier.expect("You have joined")
+
+    async def malika_card() -> None:
+        await owner.send("/members")
+        listing = await owner.expect("Members of")
+        await owner.press(next(t for t in listing.button_texts if t.startswith("Malika")))
+        await owner.expect("Role: cashier")
+
+    async def role_of_malika() -> str:
+        return (await rows(engine, select(Membership.role).join(User).where(User.first_name == "Malika")))[0][0]
+
+    # the role picker, then /cancel: its buttons are dead
+    await malika_card()
+    await owner.press("Change role")
+    picker = await owner.expect("Choose the new role")
+    await owner.send("/cancel")
+    await owner.expect("Cancelled")
+    answer = await owner.press("manager", message_id=picker.message_id)
+    assert answer and answer["show_alert"] and "This step is over" in answer["text"], answer
+    assert await role_of_malika() == "cashier"
+
+    # a change that went through: a second tap on the same picker changes nothing more
+    await malika_card()
+    await owner.press("Change role")
+    picker = await owner.expect("Choose the new role")
+    accountant = next(b["callback_data"] for row in picker.inline_keyboard for b in row if b["text"] == "accountant")
+    await owner.press("manager", message_id=picker.message_id)
+    await owner.expect("Malika has a new role: manager")
+    answer = await owner.press(data=accountant, message_id=picker.message_id, forge=True)
+    assert answer and answer["show_alert"] and "This step is over" in answer["text"], answer
+    assert await role_of_malika() == "manager"
+
+    # the removal question, then /cancel: "Yes, remove" is dead
+    await owner.send("/members")
+    listing = await owner.expect("Members of")
+    await owner.press(next(t for t in listing.button_texts if t.startswith("Malika")))
+    await owner.press("Remove")
+    question = await owner.expect("Remove Malika")
+    await owner.send("/cancel")
+    await owner.expect("Cancelled")
+    answer = await owner.press("Yes, remove", message_id=question.message_id)
+    assert answer and answer["show_alert"] and "This step is over" in answer["text"], answer
+    assert await count(engine, Membership) == 2
+
+    # /company: a picker after /cancel, an older picker, and a picker already used all refuse
+    second = await sandbox.create_user("Bekzod")
+    await create_company(second, name="Second", tin="222222222")
+    await owner.send(f"/start {await make_invite(second, 'accountant')}")
+    await owner.expect("You have joined")
+    await owner.send("/company")
+    cancelled = await owner.expect("Choose the active company")
+    await owner.send("/cancel")
+    await owner.expect("Cancelled")
+    answer = await owner.press(next(t for t in cancelled.button_texts if t.startswith("Oila Market")),
+                               message_id=cancelled.message_id)
+    assert answer and answer["show_alert"] and "This step is over" in answer["text"], answer
+    await owner.send("/company")
+    older = await owner.expect("Choose the active company")
+    await owner.send("/company")
+    newer = await owner.expect("Choose the active company")
+    answer = await owner.press(next(t for t in older.button_texts if t.startswith("Oila Market")),
+                               message_id=older.message_id)
+    assert answer and answer["show_alert"] and "This step is over" in answer["text"], answer
+    names = dict(await rows(engine, select(Company.id, Company.name)))
+    active = await rows(engine, select(User.active_company_id).where(User.telegram_id == owner.id))
+    assert names[active[0][0]] == "Second"
+    used = next(b["callback_data"] for row in newer.inline_keyboard for b in row if b["text"].startswith("Oila"))
+    await owner.press(data=used, message_id=newer.message_id, forge=True)
+    await owner.expect("Active company: Oila Market (owner)")
+    back = next(b["callback_data"] for row in newer.inline_keyboard for b in row if "Second" in b["text"])
+    answer = await owner.press(data=back, message_id=newer.message_id, forge=True)
+    assert answer and answer["show_alert"] and "This step is over" in answer["text"], answer
+    active = await rows(engine, select(User.active_company_id).where(User.telegram_id == owner.id))
+    assert names[active[0][0]] == "Oila Market"
 
 
 async def test_invite_buttons_die_with_their_flow(running_bot: RunningBot, sandbox: SandboxClient,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_session_factory
 from db.models import Branch
-from db.regos_data import Receipt, RegosConnection
+from db.regos_data import Receipt, RegosConnection, WholesaleDoc
 from sandbox.regos.server import FakeRegos
 from sandbox.stack import RunningBot
 from sandbox.telegram.client import SandboxClient
-from services.locale import format_money
-from tests.e2e.flows import FAKE_REGOS_KEY, connect_regos, create_company, invite_and_join, scalar, settle
+from services.locale import format_date, format_money
+from tests.e2e.flows import FAKE_REGOS_KEY, connect_regos, create_company, invite_and_join, join, scalar, settle
 from tests.helpers import FakeRegosFactory, local_today
 
 KEY = FAKE_REGOS_KEY
@@ -66,16 +67,62 @@ async def test_connect_bad_then_good_key_then_sync(running_bot: RunningBot, sand
     done = await owner.expect("Sync finished", timeout=60)
     truth = fake_regos.generator.day_totals(TODAY)
     expected_net = truth.retail_net + truth.wholesale_net
-    assert f"1 day, {truth.sale_count} receipt" in done.text  # Fluent plurals: never "1 days"
+    # the receipts are the books' (what /today counts), the documents written are said apart (issue 11 item 5)
+    receipt = "receipt" if truth.sale_count == 1 else "receipts"  # Fluent plurals: never "1 receipts"
+    assert f"Today, {format_date(TODAY, 'en')}: {truth.sale_count} {receipt}, net sales" in done.text, done.text
     assert format_money(expected_net, "en") in done.text
     assert "Totals match REGOS's own report" in done.text
     receipts = await scalar(engine, select(func.count()).select_from(Receipt))
+    written = re.search(r"Written from REGOS: (\d+) new documents? and (\d+) changed", done.text)
+    assert written, done.text
+    wholesale = await scalar(engine, select(func.count()).select_from(WholesaleDoc))
+    assert int(written.group(1)) == receipts + wholesale and int(written.group(2)) == 0
 
     # a second sync changes nothing
     await owner.send("/sync")
     again = await owner.expect("Sync finished", timeout=60)
-    assert "(0 new" in again.text and format_money(expected_net, "en") in again.text
+    assert "Nothing new in REGOS since the last sync" in again.text and format_money(expected_net, "en") in again.text
     assert await scalar(engine, select(func.count()).select_from(Receipt)) == receipts
+
+
+async def test_plain_sync_runs_in_the_background_and_counts_in_the_askers_scope(
+    running_bot: RunningBot, sandbox: SandboxClient, engine: AsyncEngine, fake_regos: FakeRegos
+) -> None:
+    """Plain /sync runs through the app's spawn(): the bot answers while REGOS is slow, one message shows the
+    progress and the result. A branch manager's result counts their branch only, as their /today does, and does
+    not speak of the company's documents (issue 11 item 5)."""
+    owner = await sandbox.create_user("Dilnoza")
+    await create_company(owner)
+    await connect_regos(owner, KEY)
+    fake_regos.set_faults(rate_slow=1.0, slow_seconds=2.0, methods=["DocCheque/Get"])
+    await owner.send("/sync")
+    started = await owner.expect("Syncing sales from REGOS")
+    await owner.send("/help")  # answered while the sync waits for REGOS
+    await owner.expect("Commands for you (owner)")
+    meanwhile = next(m for m in await owner.messages() if m.message_id == started.message_id)
+    assert "Sync finished" not in meanwhile.text, meanwhile.text
+    fake_regos.clear_faults()
+    done = await owner.expect("Sync finished", timeout=60)
+    assert done.message_id == started.message_id  # one message, edited
+
+    await owner.send("/invite")
+    await owner.expect("Which role")
+    await owner.press("manager")
+    card = await owner.expect("Which branch")
+    branch_name = next(t for t in card.button_texts if t != "All branches")
+    await owner.press(branch_name, message_id=card.message_id)
+    link = re.search(r"start=(inv_[\w-]+)", (await owner.expect("Send this link")).text)
+    assert link
+    manager = await sandbox.create_user("Rustam")
+    await join(manager, link.group(1))
+    await manager.send("/sync")
+    mine = await manager.expect("Sync finished", timeout=60)
+    stock = await scalar(engine, select(Branch.regos_stock_id).where(Branch.name == branch_name))
+    truth = fake_regos.generator.day_totals(TODAY, stock)
+    receipt = "receipt" if truth.sale_count == 1 else "receipts"
+    assert f"Today, {format_date(TODAY, 'en')}, your branches: {truth.sale_count} {receipt}," in mine.text, mine.text
+    assert format_money(truth.retail_net + truth.wholesale_net, "en") in mine.text
+    assert "Written from REGOS" not in mine.text and "Nothing new" not in mine.text
 
 
 async def test_key_outside_the_flow_is_deleted_and_cashier_refused(
