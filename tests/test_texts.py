@@ -158,3 +158,16 @@ def test_no_hand_plural_in_rendered_english() -> None:
         if re.search(r"(?<![\d.,])1\s+(?:days|receipts|branches|members|hours|minutes|seconds|times|items)\b", text):
             bad.append(f"{key}: {text}")
     assert not bad, "\n".join(bad)
+
+
+# An Uzbek case suffix written apart from the placeable it belongs to ("{ $day } dan", "25-noyabr ga").
+DETACHED_SUFFIX = re.compile(r"\}\s+(?:dan|da|ga|gacha|tagacha|ni|ning|dagi|dan\s+beri)(?=[\s.,:;!?)]|$)")
+
+
+def test_uzbek_suffixes_are_not_written_apart_from_a_placeable() -> None:
+    bad = []
+    for path in sorted((LOCALES_DIR / "uz").glob("*.ftl")):
+        for number, line in enumerate(_raw(path).splitlines(), 1):
+            if not line.lstrip().startswith("#") and DETACHED_SUFFIX.search(line):
+                bad.append(f"{path.name}:{number}: {line.strip()}")
+    assert not bad, "join the suffix to the placeable ({ $day }dan) or reword:\n" + "\n".join(bad)
