@@ -5,8 +5,11 @@ migrated database (SQLite by default; PostgreSQL with --database-url or TEST_DAT
 connected to a fake REGOS with its real rate limit on (2 requests/s, burst 50 per key) and today is synced
 through `services.sync`, so `/today` reads real books.
 
-Three waves, each sent at once (100 sends in flight; each reply is read off the in-process emulator's log):
-  1. bare `/help` by the 1,000 members of one company (the baseline, same run);
+Four waves, each sent at once (100 sends in flight; each reply is read off the in-process emulator's log):
+  0. the floor: a bare aiogram echo bot (no database, no middlewares) answering those 1,000 users (before the
+     production bot starts), so the figures below read against what the emulator, the client
+     and aiogram cost on this machine in this run;
+  1. bare `/help` by the 1,000 members of one company (the production bot's baseline, same run);
   2. `/today` by those 1,000 members of one company (one report, computed once per books' version);
   3. `/today` by 1,000 users across 100 companies (10 each: 100 different reports).
 A reply counts as an error when it is the generic error, the busy answer, or does not come within the timeout.
@@ -32,6 +35,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiogram import Dispatcher
+from aiogram.types import Message
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -41,9 +46,10 @@ from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade
 from db.models import Membership, Role, TaxRegime
 from sandbox.regos.server import FakeRegos
-from sandbox.stack import sandbox_settings, start_polling_bot
+from sandbox.stack import DEMO_TOKEN, sandbox_settings, start_polling_bot
 from sandbox.telegram.client import SandboxClient, SandboxUser
 from sandbox.telegram.server import TelegramEmulator
+from sandbox.telegram.testing import close_bot, make_bot, polling
 from services import companies
 from services.crypto import SecretBox
 from services.sync import connect_company, sync_company
@@ -51,6 +57,7 @@ from services.users import TelegramIdentity, get_or_create_user
 
 ZONE = "Asia/Tashkent"
 SECRET = "load-benchmark-secret-key-0123456789"
+ECHO_TOKEN = "700000002:ECHO-floor"
 # the texts users must never get under load (the generic error's first sentence, and the busy answer)
 FAILURE_TEXTS = tuple(
     [translate(locale, "error-generic", ref="-").split(".")[0] for locale in SUPPORTED_LOCALES]
@@ -121,34 +128,47 @@ async def seed_companies(url: str, fake: FakeRegos, keys: list[str], members: li
 
 
 async def wave(emulator: TelegramEmulator, name: str, users: list[SandboxUser], command: str,
-               wait_s: float, expected: str) -> dict[str, Any]:
+               wait_s: float, expected: str, *, bot_id: int | None = None) -> dict[str, Any]:
     """Everyone sends `command` at once (100 sends in flight); a reply's latency runs from that user's send to
-    the bot's sendMessage to their chat, read off the emulator's call log (it runs in this process)."""
+    the bot's sendMessage to their chat, read off the emulator's call log (it runs in this process; new entries
+    are found by their sequence number, so a log that wraps loses none)."""
     rss_before = current_rss_mb()
     calls = emulator.state.calls
-    first_call = len(calls)
+    last_seq = emulator.state.call_seq
     sent_at: dict[int, float] = {}
     gate = asyncio.Semaphore(100)
 
     async def send(user: SandboxUser) -> None:
         async with gate:
             sent_at[user.id] = time.time()
-            await user.send(command)
+            body: dict[str, Any] = {"text": command}
+            if bot_id is not None:
+                body["bot_id"] = bot_id
+            await user.client.request("POST", f"/users/{user.id}/send", json=body)
 
     started = time.perf_counter()
-    await asyncio.gather(*(send(user) for user in users))
+    cpu_started = time.process_time()
+    sending = asyncio.gather(*(send(user) for user in users))
     replies: dict[int, dict[str, Any]] = {}
-    seen = first_call
     deadline = time.perf_counter() + wait_s
     while len(replies) < len(users) and time.perf_counter() < deadline:
-        for entry in list(calls)[seen:]:
+        fresh = []
+        for entry in reversed(calls):  # newest first, back to the last one read
+            if entry["seq"] <= last_seq:
+                break
+            fresh.append(entry)
+        if fresh:
+            last_seq = fresh[0]["seq"]
+        for entry in reversed(fresh):
             params = entry.get("params") or {}
             chat = params.get("chat_id")
-            if entry.get("method") == "sendMessage" and chat is not None and int(chat) in sent_at:
+            if (entry.get("method") == "sendMessage" and chat is not None and int(chat) in sent_at
+                    and (bot_id is None or entry.get("bot_id") == bot_id)):
                 replies.setdefault(int(chat), entry)
-        seen = len(calls)
         await asyncio.sleep(0.05)
+    await sending
     wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     latencies, errors, unexpected = [], 0, 0
     for chat, entry in replies.items():
         reply = str(entry["params"].get("text", ""))
@@ -161,13 +181,33 @@ async def wave(emulator: TelegramEmulator, name: str, users: list[SandboxUser], 
     return {
         "benchmark": "load", "wave": name, "command": command, "users": len(users),
         "ok": len(latencies), "errors": errors, "unexpected_replies": unexpected, "timeouts": len(users) - len(replies),
-        "wall_s": round(wall, 2),
+        "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),  # CPU of this one process (emulator, bot and clients)
+        "updates_per_s": round(len(replies) / wall, 1) if wall else None,
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p99_ms": round(percentile(latencies, 0.99) * 1000, 1) if latencies else None,
         "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
         "rss_before_mb": round(rss_before, 1), "rss_after_mb": round(current_rss_mb(), 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
+
+
+async def echo_floor(emulator: TelegramEmulator, users: list[SandboxUser], wait_s: float) -> dict[str, Any]:
+    """The floor: a bare aiogram echo bot (no database, no middlewares) polling the same emulator, answering the
+    same users in the same way (one sendMessage each), measured in the same run."""
+    dispatcher = Dispatcher()
+
+    @dispatcher.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    bot = make_bot(emulator.base_url, token=ECHO_TOKEN)
+    try:
+        async with polling(dispatcher, bot):
+            await bot.get_me()  # registers the bot with the emulator before anyone writes to it
+            return await wave(emulator, "floor: bare aiogram echo", users, "hello", wait_s, "hello",
+                              bot_id=int(ECHO_TOKEN.split(":")[0]))
+    finally:
+        await close_bot(bot)
 
 
 async def main() -> None:
@@ -204,6 +244,7 @@ async def main() -> None:
                                   "companies": len(groups), "seconds": round(seconds, 1),
                                   "database": url.split(":", 1)[0], "regos_rate_limit": "2/s burst 50 per key",
                                   "telegram_limits": "off"}), flush=True)
+                print(json.dumps(await echo_floor(emulator, crowd, args.timeout)), flush=True)
                 settings = sandbox_settings(base, url, log_level="WARNING", secret_key=SECRET)
                 running = await start_polling_bot(settings)
                 try:
@@ -214,7 +255,8 @@ async def main() -> None:
                         ("/today, one company", crowd, "/today", "Net sales"),
                         (f"/today, {args.companies} companies", spread, "/today", "Net sales"),
                     ):
-                        figures = await wave(emulator, name, users, command, args.timeout, expected)
+                        figures = await wave(emulator, name, users, command, args.timeout, expected,
+                                             bot_id=int(DEMO_TOKEN.split(":")[0]))
                         print(json.dumps(figures), flush=True)
                 finally:
                     await running.stop()

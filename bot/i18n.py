@@ -39,9 +39,23 @@ class SharedBundlesCore(BaseCore[FluentBundle]):
     def __init__(self) -> None:
         super().__init__(path=LOCALES_DIR / "{locale}", default_locale=DEFAULT_LOCALE)
         self.locales.update(bundles())
+        # Texts without variables (buttons, menus, titles) are formatted once per language: they are the same
+        # every time, for as long as the same bundles are loaded.
+        self._plain: dict[tuple[str, str], str] = {}
+        self._plain_of: dict[str, FluentBundle] | None = None
 
     def get(self, message: str, locale: str | None = None, /, **kwargs: Any) -> str:
-        return translate(self.get_locale(locale), message, **kwargs)
+        locale = self.get_locale(locale)
+        if kwargs:
+            return translate(locale, message, **kwargs)
+        loaded = bundles()
+        if loaded is not self._plain_of:
+            self._plain, self._plain_of = {}, loaded
+        key = (locale, message)
+        text = self._plain.get(key)
+        if text is None:
+            text = self._plain[key] = translate(locale, message)  # a missing key raises, and is not kept
+        return text
 
     def find_locales(self) -> dict[str, FluentBundle]:
         return bundles()

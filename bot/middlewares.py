@@ -18,7 +18,7 @@ from db.transient import is_transient_db_error, pool_capacity
 from handlers.errors import remember_language
 from services.errors import DomainError, PermissionDenied
 from services.permissions import Capability, can, roles_with
-from services.users import ActiveContext, TelegramIdentity, active_context, get_or_create_user
+from services.users import ActiveContext, TelegramIdentity, user_and_context
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)
@@ -67,7 +67,8 @@ class DbSessionMiddleware(BaseMiddleware):
 
 
 class CurrentUserMiddleware(BaseMiddleware):
-    """Loads (or creates) the user's row and their active company with role: `user` and `ctx` in handler data."""
+    """Loads (or creates) the user's row and their active company with role: `user` and `ctx` in handler data
+    (one query for a member of their active company)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         telegram_user: TelegramUser | None = data.get("event_from_user")
@@ -75,7 +76,7 @@ class CurrentUserMiddleware(BaseMiddleware):
         if telegram_user is None or telegram_user.is_bot:
             data["user"], data["ctx"] = None, None
             return await handler(event, data)
-        user = await get_or_create_user(
+        user, ctx = await user_and_context(
             session,
             TelegramIdentity(
                 telegram_id=telegram_user.id,
@@ -86,7 +87,7 @@ class CurrentUserMiddleware(BaseMiddleware):
         )
         data["user"] = user
         remember_language(telegram_user.id, user.language)
-        data["ctx"] = await active_context(session, user)
+        data["ctx"] = ctx
         return await handler(event, data)
 
 

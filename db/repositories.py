@@ -4,15 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, join, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from db.models import Branch, Company, Invite, Membership, User
 
 
 async def user_by_telegram_id(session: AsyncSession, telegram_id: int) -> User | None:
     return await session.scalar(select(User).where(User.telegram_id == telegram_id))
+
+
+async def user_with_active_membership(session: AsyncSession,
+                                      telegram_id: int) -> tuple[User | None, Membership | None]:
+    """The user of a Telegram id and, in the same query, their membership of their active company (with the company
+    and the member's branches) when they have one in a company that is not deleted: one round trip per update."""
+    live_membership = join(Membership, Company,
+                           and_(Company.id == Membership.company_id, Company.deleted_at.is_(None)))
+    result = await session.execute(
+        select(User, Membership)
+        .select_from(User)
+        .outerjoin(live_membership,
+                   and_(Membership.user_id == User.id, Membership.company_id == User.active_company_id))
+        .options(contains_eager(Membership.company), joinedload(Membership.branches))
+        .where(User.telegram_id == telegram_id)
+    )
+    row = result.unique().first()
+    if row is None:
+        return None, None
+    return row[0], row[1]
 
 
 async def membership(session: AsyncSession, user_id: int, company_id: int) -> Membership | None:

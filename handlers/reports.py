@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+from collections import OrderedDict
 from datetime import date, timedelta
 from typing import Any
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -53,7 +56,7 @@ from services.reports import (
     split_message,
     truncate,
 )
-from services.reports.cache import cached_sales_report, cached_value
+from services.reports.cache import cached_sales_report, cached_value, rendered
 from services.reports.render import scope_text
 from services.reports.sales import SalesReport
 from services.users import ActiveContext
@@ -177,10 +180,12 @@ async def _deliver_report(bot: Bot, where: MaybeInaccessibleMessageUnion, i18n: 
         await edit_or_send(where, i18n.get("report-long-range-file", days=str(period.days)), edit=edit)
         await _send_file(bot, chat_id, i18n, session, ctx, period, scope, ExportFormat.XLSX)
         return
-    async with ChatActionSender.typing(bot=bot, chat_id=chat_id):
+    # "typing..." only when the report takes a while: most askers get it from the cache at once.
+    async with ChatActionSender.typing(bot=bot, chat_id=chat_id, initial_sleep=1.0):
         report = await cached_sales_report(session, ctx.company.id, period, branch_ids=scope)
         # Days never imported are named in the text, above the figures they qualify.
-        parts = split_message(render_sales_report(report, i18n.get, i18n.locale))
+        parts = rendered(report, i18n.locale,
+                         lambda: split_message(render_sales_report(report, i18n.get, i18n.locale)))
         window = chart_window(period)
 
         async def _chart() -> tuple[Any, bytes | None]:
@@ -195,8 +200,28 @@ async def _deliver_report(bot: Bot, where: MaybeInaccessibleMessageUnion, i18n: 
         last = index == len(parts) - 1
         await edit_or_send(where, part, keyboard if last else None, edit=edit and index == 0)
     if chart is not None:
-        await bot.send_photo(chat_id, BufferedInputFile(chart, "sales.png"),
-                             caption=chart_caption(series, i18n.get, i18n.locale))
+        await _send_chart(bot, chat_id, chart, chart_caption(series, i18n.get, i18n.locale))
+
+
+_CHART_FILE_IDS: OrderedDict[tuple[int, bytes], tuple[Bot, str]] = OrderedDict()
+
+
+async def _send_chart(bot: Bot, chat_id: int, chart: bytes, caption: str) -> None:
+    """A chart this bot has already uploaded is sent again by its file_id (a thousand askers of one cached report
+    upload it once); one Telegram no longer knows is uploaded again."""
+    key = (id(bot), hashlib.sha256(chart).digest())
+    known = _CHART_FILE_IDS.get(key)
+    if known is not None and known[0] is bot:
+        try:
+            await bot.send_photo(chat_id, known[1], caption=caption)
+            return
+        except TelegramBadRequest:
+            _CHART_FILE_IDS.pop(key, None)
+    sent = await bot.send_photo(chat_id, BufferedInputFile(chart, "sales.png"), caption=caption)
+    if sent.photo:
+        _CHART_FILE_IDS[key] = (bot, sent.photo[-1].file_id)
+        while len(_CHART_FILE_IDS) > 256:
+            _CHART_FILE_IDS.popitem(last=False)
 
 
 async def _choose_branch_or_report(bot: Bot, where: MaybeInaccessibleMessageUnion, i18n: I18nContext,

@@ -22,16 +22,38 @@ class TelegramIdentity:
 
 
 async def get_or_create_user(session: AsyncSession, identity: TelegramIdentity) -> User:
-    user = await repo.user_by_telegram_id(session, identity.telegram_id)
+    user = _refreshed(identity, await repo.user_by_telegram_id(session, identity.telegram_id))
+    return user if user is not None else await _created(session, identity)
+
+
+def _refreshed(identity: TelegramIdentity, user: User | None) -> User | None:
+    """The user's row brought up to date with what Telegram says now (None stays None)."""
     if user is None:
-        user = User(telegram_id=identity.telegram_id, first_name=identity.first_name[:128], username=identity.username)
-        session.add(user)
-        await session.flush()
-    elif (user.first_name, user.username) != (identity.first_name[:128], identity.username):
+        return None
+    if (user.first_name, user.username) != (identity.first_name[:128], identity.username):
         user.first_name, user.username = identity.first_name[:128], identity.username
     if user.bot_blocked:
         user.bot_blocked = False  # they wrote to us, so they unblocked the bot
     return user
+
+
+async def _created(session: AsyncSession, identity: TelegramIdentity) -> User:
+    user = User(telegram_id=identity.telegram_id, first_name=identity.first_name[:128], username=identity.username)
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def user_and_context(session: AsyncSession, identity: TelegramIdentity) -> tuple[User, ActiveContext | None]:
+    """`get_or_create_user` and `active_context` together, in one query for a member of their active company
+    (the common case: every update loads this)."""
+    user, membership = await repo.user_with_active_membership(session, identity.telegram_id)
+    refreshed = _refreshed(identity, user)
+    if refreshed is None:
+        return await _created(session, identity), None  # a new user has no company yet
+    if membership is not None:
+        return refreshed, ActiveContext(company=membership.company, membership=membership)
+    return refreshed, await active_context(session, refreshed)
 
 
 def set_language(user: User, language: str) -> None:

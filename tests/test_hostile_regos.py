@@ -25,6 +25,7 @@ from tests.helpers import FakeRegosFactory, create_company, database_url_for
 from tests.sync_support import START, TamperingTransport, assert_books_match, connect, days_from, read_books
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.timeout(600)  # several paced runs against a hostile gateway
 DAYS = days_from(START, 5)
 # Short waits so the test runs in seconds; the 2/s pacing and the fake's limit stay as in production.
 BOX_KEY = "sync-tests-secret-key-0123456789"  # what tests.sync_support.BOX was made with: the CLI decrypts the key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import copy
 import json
 import logging
@@ -43,6 +44,7 @@ MEDIA_METHODS = {
     "sendsticker": ("sticker", "sticker"),
 }
 DELETE_WINDOW_SECONDS = 48 * 3600
+PARSED_KEPT = 256  # formatted texts whose parse is kept (see BotApi._parse)
 # Methods that count against flood limits.
 LIMITED_METHODS = frozenset({
     "sendmessage", "forwardmessage", "copymessage", "sendphoto", "senddocument", "sendvideo", "sendaudio",
@@ -101,6 +103,8 @@ def json_response(body: dict[str, Any], status: int = 200) -> web.Response:
 class BotApi:
     def __init__(self, state: EmulatorState) -> None:
         self.state = state
+        self._parsed: collections.OrderedDict[tuple[str, str | None], tuple[str, list[Any]]] = \
+            collections.OrderedDict()
 
     # ---------------------------------------------------------------------------------- routing
 
@@ -191,13 +195,26 @@ class BotApi:
             self.state.limits.check(call.bot.id, conv.user_id)
 
     def _parse(self, text: str, parse_mode: str | None, entities: Any) -> tuple[str, list[Any]]:
-        """Plain text and entities, or Telegram's error for bad markup."""
+        """Plain text and entities, or Telegram's error for bad markup.
+
+        Formatted text that mentions no user (`tg://user?id=`, the only part that reads the emulator's state) is a
+        function of the text and the parse mode alone: the same report sent to a thousand chats is parsed once
+        (the last few results are kept; a text that fails is parsed, and refused, every time)."""
+        key = (text, parse_mode) if not entities and "tg://" not in text.lower() else None
+        if key is not None and (known := self._parsed.get(key)) is not None:
+            self._parsed.move_to_end(key)
+            return known[0], [dict(entity) for entity in known[1]]
         try:
-            return parse_formatted_text(text, parse_mode, entities, users=self.state.user_json_map())
+            plain, parsed = parse_formatted_text(text, parse_mode, entities, users=self.state.user_json_map())
         except EntityParseError as error:
             raise bad_request(f"can't parse entities: {error}") from None
         except ValueError:
             raise bad_request(e.UNSUPPORTED_PARSE_MODE) from None
+        if key is not None:
+            self._parsed[key] = (plain, [dict(entity) for entity in parsed])
+            while len(self._parsed) > PARSED_KEPT:
+                self._parsed.popitem(last=False)
+        return plain, parsed
 
     def _text_content(self, call: Call) -> Formatted:
         text = call.params.text("text")

@@ -8,9 +8,11 @@ of a forwarded or re-shared file.
 from __future__ import annotations
 
 import base64
+import collections
 import hashlib
 import io
 import mimetypes
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,12 +172,34 @@ class FileStore:
         return self._photo_families.get(stored.file_id, [stored])
 
 
+_RENDITIONS_KEPT = 32
+_renditions: collections.OrderedDict[tuple[bytes, bool], list[tuple[bytes, int, int]]] = collections.OrderedDict()
+_renditions_lock = threading.Lock()
+
+
 def photo_renditions(data: bytes, *, strict: bool) -> list[tuple[bytes, int, int]]:
     """The PhotoSize ladder for an image: (bytes, width, height), smallest first.
 
     strict=True (a bot's upload) raises ImageError as Telegram does; strict=False (a user's photo, which a
     real client would have encoded) falls back to one size with whatever dimensions can be read.
+    The ladder depends on the bytes alone, so the same image sent again (one chart to a thousand chats) is
+    decoded and scaled once: the last few ladders are kept by the image's digest (failures are not kept).
     """
+    key = (hashlib.sha256(data).digest(), strict)
+    with _renditions_lock:
+        known = _renditions.get(key)
+        if known is not None:
+            _renditions.move_to_end(key)
+            return list(known)
+    ladder = _photo_renditions(data, strict=strict)
+    with _renditions_lock:
+        _renditions[key] = ladder
+        while len(_renditions) > _RENDITIONS_KEPT:
+            _renditions.popitem(last=False)
+    return list(ladder)
+
+
+def _photo_renditions(data: bytes, *, strict: bool) -> list[tuple[bytes, int, int]]:
     if len(data) > MAX_PHOTO_SIZE and strict:
         raise ImageError(
             f"file of size {len(data)} bytes is too big for a photo; the maximum size is {MAX_PHOTO_SIZE} bytes"

@@ -17,11 +17,14 @@ class DataStatus:
 
 
 async def data_status(session: AsyncSession, company_id: int) -> str:
-    has_receipts = await session.scalar(select(exists().where(Receipt.company_id == company_id)))
-    has_wholesale = has_receipts or await session.scalar(select(exists().where(WholesaleDoc.company_id == company_id)))
-    if has_wholesale:
+    """One query (three indexed EXISTS): it runs before every report a user asks for."""
+    has_receipts, has_wholesale, connected = (await session.execute(select(
+        exists().where(Receipt.company_id == company_id),
+        exists().where(WholesaleDoc.company_id == company_id),
+        exists().where(RegosConnection.company_id == company_id),
+    ))).one()
+    if has_receipts or has_wholesale:
         return DataStatus.HAS_DATA
-    connected = await session.scalar(select(exists().where(RegosConnection.company_id == company_id)))
     return DataStatus.CONNECTED_NO_DATA if connected else DataStatus.NOT_CONNECTED
 
 

@@ -24,7 +24,8 @@ from services.sync import SyncOptions, sync_company
 from tests.helpers import FakeRegosFactory, create_company
 from tests.sync_support import BOX, START, assert_books_match, connect, read_books
 
-pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # SQLite's single writer lock
+pytestmark = [pytest.mark.parametrize("engine", ["sqlite"], indirect=True),  # SQLite's single writer lock
+              pytest.mark.timeout(300)]  # locks held for tens of seconds on purpose
 
 
 class WriteLock:
@@ -89,9 +90,10 @@ async def test_a_lock_longer_than_the_retries_gives_the_busy_answer_in_the_users
 ) -> None:
     caplog.set_level(logging.INFO)
     newcomer = await sandbox.create_user("Rustam", language_code="ru")
-    async with WriteLock(engine, 60):
+    # 4 attempts x SQLite's 10 s busy timeout + backoff ≈ 45 s; the lock outlasts them with room for a slow machine
+    async with WriteLock(engine, 80):
         await newcomer.send("/start")
-        reply = await newcomer.expect(timeout=90)
+        reply = await newcomer.expect(timeout=120)
         assert "занят" in reply.text and "Попробуйте" in reply.text, reply.text  # busy, try again shortly
         assert "went wrong" not in reply.text and "ref" not in reply.text
     assert await users_named(session_factory, "Rustam") == 0  # nothing half-written
