@@ -14,11 +14,9 @@ from typing import Any, Protocol
 from xml.sax.saxutils import escape as xml_escape
 
 from db.payroll import PayrollLine, PayrollRun
-from services.fonts import font_path
+from services.fonts import PDF_FONT, PDF_FONT_BOLD, register_pdf_fonts
 from services.locale import format_money, format_number
 from services.payroll.workdays import month_text
-
-PDF_FONT, PDF_FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 
 
 class Translate(Protocol):
@@ -183,16 +181,6 @@ def register_xlsx(run: PayrollRun, lines: list[PayrollLine], company_name: str, 
 # -- PDF --------------------------------------------------------------------------------------------------------------
 
 
-def _register_fonts() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(PDF_FONT, str(font_path("DejaVuSans.ttf"))))
-    if PDF_FONT_BOLD not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(PDF_FONT_BOLD, str(font_path("DejaVuSans-Bold.ttf"))))
-
-
 def _text(value: Any, column: Column, locale: str) -> str:
     if value is None:
         return ""
@@ -209,7 +197,7 @@ def register_pdf(run: PayrollRun, lines: list[PayrollLine], company_name: str, t
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    _register_fonts()
+    register_pdf_fonts()
     body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=6.5, leading=8)
     header = ParagraphStyle("header", parent=body, fontName=PDF_FONT_BOLD, textColor=colors.white)
     title = ParagraphStyle("title", fontName=PDF_FONT_BOLD, fontSize=13, leading=16, spaceAfter=4)
@@ -308,7 +296,7 @@ def payslip_pdf(run: PayrollRun, line: PayrollLine, company_name: str, translate
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    _register_fonts()
+    register_pdf_fonts()
     body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=9, leading=11)
     title = ParagraphStyle("title", fontName=PDF_FONT_BOLD, fontSize=13, leading=16, spaceAfter=4)
     buffer = io.BytesIO()

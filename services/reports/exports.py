@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from services.fonts import font_path
+from services.fonts import PDF_FONT, PDF_FONT_BOLD, register_pdf_fonts
 from services.locale import format_datetime, format_money, format_number
 from services.reports.charts import HEIGHT_INCHES, WIDTH_INCHES, daily_chart_png, has_chart_data
 from services.reports.render import (
@@ -357,17 +357,6 @@ def to_csv(report: SalesReport, translate: Translate, locale: str) -> bytes:
 
 # --- PDF --------------------------------------------------------------------------------------------------------
 
-PDF_FONT, PDF_FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
-
-
-def _register_fonts() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(PDF_FONT, str(font_path("DejaVuSans.ttf"))))
-        pdfmetrics.registerFont(TTFont(PDF_FONT_BOLD, str(font_path("DejaVuSans-Bold.ttf"))))
-
 
 def _pdf_text(value: Any, kind: Kind, locale: str) -> str:
     if value is None:
@@ -394,7 +383,7 @@ def to_pdf(report: SalesReport, translate: Translate, locale: str) -> bytes:
     from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as PdfTable
 
-    _register_fonts()
+    register_pdf_fonts()
     body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=8, leading=10)
     # A heading never ends a page alone: it stays with (the start of) its table.
     heading = ParagraphStyle("heading", fontName=PDF_FONT_BOLD, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4,

@@ -12,13 +12,11 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from services.fonts import font_path
+from services.fonts import PDF_FONT, PDF_FONT_BOLD, register_pdf_fonts
 from services.locale import format_money, format_number
 
 Translate = Callable[..., str]
 Row = tuple[str, str, Any]  # line code, i18n key of its label, value (Decimal, str, or None: no data)
-
-PDF_FONT, PDF_FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 
 
 def _d(value: Any) -> Decimal | None:
@@ -202,16 +200,6 @@ def report_xlsx(figures: dict[str, Any], status: str, translate: Translate, loca
     return buffer.getvalue()
 
 
-def _register_fonts() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(PDF_FONT, str(font_path("DejaVuSans.ttf"))))
-    if PDF_FONT_BOLD not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(PDF_FONT_BOLD, str(font_path("DejaVuSans-Bold.ttf"))))
-
-
 def report_pdf(figures: dict[str, Any], status: str, translate: Translate, locale: str) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -219,7 +207,7 @@ def report_pdf(figures: dict[str, Any], status: str, translate: Translate, local
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    _register_fonts()
+    register_pdf_fonts()
     body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=8.5, leading=11)
     title = ParagraphStyle("title", fontName=PDF_FONT_BOLD, fontSize=13, leading=16, spaceAfter=4)
     heading = ParagraphStyle("heading", fontName=PDF_FONT_BOLD, fontSize=10, leading=13, spaceBefore=6)
