@@ -112,8 +112,8 @@ INVOICE_WORDS = ["hisobvaraq-faktura", "hisob-faktura", "ҳисобварақ-ф
                  "invoice", "faktura", "фактура", "счет", "счёт", "hisobvaraq"]
 WAYBILL_WORDS = ["yuk xati", "юк хати", "накладная", "delivery note", "waybill", "yo'l varaqasi", "товарная накладная"]
 RECEIPT_WORDS = ["chek", "чек", "receipt", "fiskal", "фискал", "fiscal", "kassir", "кассир", "cashier"]
-NUMBER_LABELS = ["№", "no", "no.", "n", "nº", "n°", "#", "raqami", "номер", "number", "ne", "мо", "м", "ме", "nо", "n2",
-                 "&"]  # "№" as OCR reads it too
+NUMBER_LABELS = ["№", "no", "no.", "n", "nº", "n°", "#", "raqami", "номер", "number", "ne", "мо", "м", "m", "ме", "nо",
+                 "n2", "&"]  # "№" as OCR reads it too
 UNITS = {norm(unit) for unit in {
     "dona", "дона", "шт", "шт.", "pcs", "pc", "kg", "кг", "qop", "қоп", "мешок", "bag", "quti", "қути", "кор",
     "кор.", "box", "pachka", "пачка", "pack", "l", "л", "litr", "литр", "m", "м", "blok", "блок", "ming", "тн",

@@ -1,5 +1,6 @@
 """Making a phone photo of a page readable: find the page and straighten its perspective, flatten shadows and glare,
-straighten a bowed page, deskew, scale the text to the size Tesseract reads best, binarise. OpenCV throughout.
+straighten a bowed page, deskew, scale the text to the size Tesseract reads best, stretch the contrast and paint out
+the ruled lines of tables. OpenCV throughout.
 
 `prepare_page(rgb)` runs it all and returns the image to read with what it did; each step is a function of its own.
 """
@@ -19,7 +20,7 @@ MAX_OUTPUT_PIXELS = 16_000_000
 
 @dataclass
 class Prepared:
-    image: np.ndarray  # grey or binary, uint8
+    image: np.ndarray  # grey, uint8: ink black, paper white, rules painted out
     cropped: bool
     skew: float
     scale: float
@@ -137,15 +138,52 @@ def flatten_illumination(grey: np.ndarray) -> np.ndarray:
     return np.clip(flat, 0, 255).astype(np.uint8)
 
 
-def remove_rules(binary: np.ndarray, text_height: float) -> np.ndarray:
-    """Erases the ruled lines of tables and boxes (Tesseract reads them as | [ ] or drops the cells beside them);
+def rules_mask(binary: np.ndarray, text_height: float) -> np.ndarray:
+    """The ruled lines of tables and boxes (Tesseract reads them as | [ ] or drops the cells beside them), as a mask;
     a rule is a run of ink much longer than any letter."""
     ink = cv2.bitwise_not(binary)
     length = max(25, int(text_height * 4))
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(length * 0.8))))
     rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
-    return cv2.bitwise_or(binary, rules)
+    return cv2.bitwise_or(rules, dashed_rules(ink, text_height))
+
+
+def dashed_rules(ink: np.ndarray, text_height: float) -> np.ndarray:
+    """Rules typed as characters, "+-----+-----+" or "=======" (1C dot-matrix prints, receipts): a thin row of
+    short marks with blank paper above and below it, where a line of text has letters rising and falling."""
+    gap = max(3, int(text_height * 0.6))
+    joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
+    runs = cv2.morphologyEx(joined, cv2.MORPH_OPEN,
+                            cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, int(text_height * 6)), 1)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    keep = np.zeros(count, bool)
+    band = max(2, int(text_height * 0.4))
+    for i in range(1, count):
+        x, y, w, h, _ = stats[i]
+        if h > max(3, text_height * 0.45):
+            continue
+        above, below = ink[max(0, y - band):y, x:x + w], ink[y + h:y + h + band, x:x + w]
+        keep[i] = all(part.size == 0 or part.mean() <= 255 * 0.04 for part in (above, below))
+    return cv2.dilate(keep[labels].astype(np.uint8) * 255, np.ones((5, 5), np.uint8))
+
+
+def remove_rules(binary: np.ndarray, text_height: float) -> np.ndarray:
+    """The binary page with its ruled lines erased."""
+    return cv2.bitwise_or(binary, rules_mask(binary, text_height))
+
+
+def normalise_contrast(grey: np.ndarray, binary: np.ndarray) -> np.ndarray:
+    """Stretches the grey levels so that ink is black and paper white: a faint print (a worn dot-matrix ribbon, a
+    pale thermal receipt) reads as surely as a dark one."""
+    ink = grey[binary < 128]
+    if ink.size < 100:
+        return grey
+    low, high = float(np.percentile(ink, 10)), float(np.percentile(grey, 90))
+    if high - low < 10:
+        return grey
+    stretched = (grey.astype(np.float32) - low) * (255.0 / (high - low))
+    return np.clip(stretched, 0, 255).astype(np.uint8)
 
 
 def binarise(grey: np.ndarray, text_height: float) -> np.ndarray:
@@ -249,8 +287,8 @@ def dewarp(grey: np.ndarray, text_h: float) -> tuple[np.ndarray, bool]:
     return out, True
 
 
-def prepare_page(image: np.ndarray, binary: bool = True) -> Prepared:
-    """The whole chain on an RGB (or grey) page image."""
+def prepare_page(image: np.ndarray, clean: bool = True) -> Prepared:
+    """The whole chain on an RGB (or grey) page image; `clean=False` stops before contrast and rules."""
     image = limit_size(image)
     grey = to_grey(image)
     corners = find_page(grey)
@@ -273,6 +311,13 @@ def prepare_page(image: np.ndarray, binary: bool = True) -> Prepared:
         else:
             scale = 1.0
     grey, dewarped = dewarp(grey, height * scale)
-    out = remove_rules(binarise(grey, height * scale), height * scale) if binary else grey
-    ink_share = float((out < 128).mean()) if binary else float((_ink(grey) > 0).mean())
+    if not clean:
+        return Prepared(grey, cropped, skew, scale, dewarped, float((_ink(grey) > 0).mean()), height)
+    # Tesseract reads the grey page better than a binary one (it keeps the shape of faint and broken strokes); the
+    # binary one only finds the ink, for the contrast, and the rules, which are painted out
+    binary = binarise(grey, height * scale)
+    rules = rules_mask(binary, height * scale)
+    out = normalise_contrast(grey, binary)
+    out[rules > 0] = 255
+    ink_share = float(((binary < 128) & (rules == 0)).mean())
     return Prepared(out, cropped, skew, scale, dewarped, ink_share, height)

@@ -97,7 +97,7 @@ def line_readings(words: list[Word]) -> list[list[Token]]:
             continue
         if gap < 0.45 * h:
             sure.add(i)
-        elif gap < 1.4 * h:
+        elif gap < 1.4 * h or w1.width < 0.25 * h * len(t1):  # a box squeezed to a sliver says nothing of the gap
             decisions.append(i)
     readings: list[list[Token]] = []
     options = list(itertools.product([True, False], repeat=min(len(decisions), 6)))

@@ -4,6 +4,7 @@ figure says so; a document that does not add up keeps its printed total and is f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -115,7 +116,8 @@ def _totals_row_under(lines: list[Line], used: set[int]) -> int | None:
 def _sum_triple(readings: list[list[Token]]) -> tuple[Token, Token, Token] | None:
     """Three numbers of a totals row where the first two add up to the third (amount + VAT = with VAT)."""
     for tokens in readings:
-        numbers = _numbers(tokens)
+        figures = {id(t) for t in _numbers(tokens)}
+        numbers = [t for n, t in enumerate(tokens) if id(t) in figures and not _head_of_next(tokens, n)]
         for k in range(len(numbers) - 1, 1, -1):
             for j in range(k - 1, 0, -1):
                 for i in range(j - 1, -1, -1):
@@ -123,6 +125,14 @@ def _sum_triple(readings: list[list[Token]]) -> tuple[Token, Token, Token] | Non
                     if a is not None and v is not None and t is not None and v < a and close(a + v, t):
                         return numbers[i], numbers[j], numbers[k]
     return None
+
+
+def _head_of_next(tokens: list[Token], n: int) -> bool:
+    """A whole figure right before a "125,09": the thousands of one amount cut from its tail in this reading (whose
+    parts may add up by chance: 13 132 + 1 575 = 14 707 of 13 132 125 + 1 575 855 = 14 707 980)."""
+    if n + 1 >= len(tokens) or not tokens[n + 1].is_number or re.search(r"[.,]\d{1,2}$", tokens[n].text):
+        return False
+    return re.fullmatch(r"\d{3,4}[.,]\d{2}", tokens[n + 1].text.replace(" ", "")) is not None
 
 
 def find_amount_in_words(lines: list[Line]) -> Decimal | None:
@@ -266,7 +276,7 @@ def reconcile(printed: Printed, items: list[LineItem], receipt: bool, without_va
     if without_vat:
         vat = ZERO
         fields["vat_amount"] = Field(ZERO, 0.9, "text")
-    if vat is None and total is not None and base is not None:
+    if vat is None and total is not None and base is not None and total >= base:  # never a VAT below nought
         vat = total - base
         fields["vat_amount"] = Field(money(vat), 0.6, "arithmetic")
     elif vat is None and sum_vat is not None:

@@ -188,7 +188,7 @@ async def test_bad_files_store_nothing(running_bot: RunningBot, sandbox: Sandbox
     await keeper.send_document(b"\xff\xd8\xff" + b"0" * (21 * 1024 * 1024), "scan.jpg", mime_type="image/jpeg")
     await keeper.expect("larger than 20 MB")
     await cashier.send_photo(make_sample(1, "none").data)  # no capability: the generic answer, nothing read
-    await cashier.expect("I can't read photos")
+    await cashier.expect("a receipt for an expense goes with /expense")
     await settle()
     assert await count(engine, Purchase) == 0 and await count(engine, PurchaseUpload) == 0
 
