@@ -218,10 +218,18 @@ async def claim_due(session_factory: async_sessionmaker[AsyncSession], *, owner:
                .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
                .order_by(OutboxMessage.id).limit(limit))
         if session.get_bind().dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
+            # The ids first (locked, skipping rows another sender holds), then the update: PostgreSQL may run an
+            # `IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` subquery more than once and take more than n rows.
+            ids = list(await session.scalars(due.with_for_update(skip_locked=True)))
+            if not ids:
+                await session.commit()
+                return []
+            chosen: Any = OutboxMessage.id.in_(ids)
+        else:  # SQLite: one writer at a time, so the single statement is atomic
+            chosen = OutboxMessage.id.in_(due)
         claimed = await session.scalars(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(due), OutboxMessage.status == OutboxStatus.PENDING)
+            .where(chosen, OutboxMessage.status == OutboxStatus.PENDING)
             .values(status=OutboxStatus.CLAIMED, claimed_by=owner, claimed_at=now,
                     attempts=OutboxMessage.attempts + 1)
             .returning(OutboxMessage)

@@ -33,6 +33,17 @@ def _restore_logging() -> Iterator[None]:
             logger.setLevel(levels.get(name, logging.NOTSET))
 
 
+@pytest.fixture(autouse=True)
+def _forget_remembered_languages() -> Iterator[None]:
+    """The error handler remembers each Telegram id's language in the process; ids restart at 100001 in every
+    emulator, so one test's user must not lend their language to the next test's."""
+    from handlers.errors import _LANGUAGES
+
+    _LANGUAGES.clear()
+    yield
+    _LANGUAGES.clear()
+
+
 @pytest.fixture(params=BACKENDS)
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     engine = await make_migrated_engine(request.param, tmp_path)
