@@ -55,7 +55,7 @@ class Receiver:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeEskiz]:
-    server = FakeEskiz(delivery_delay=0.01)
+    server = FakeEskiz(delivery_delay=0.3)  # long enough that a test reads "waiting" before the callback lands
     await server.start()
     yield server
     await server.stop()
