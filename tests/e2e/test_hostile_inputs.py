@@ -51,6 +51,7 @@ async def test_hostile_inputs_get_400_or_a_clear_message_and_no_traceback(
     await owner.send(FAKE_REGOS_KEY)
     told = await owner.expect(regex="REGOS is not answering|REGOS answered with an error", timeout=120)
     assert "Nothing was changed" in told.text
+    await running_bot.idle()
     app = running_bot.app
     async with app.session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(RegosConnection)) == 0
@@ -60,6 +61,7 @@ async def test_hostile_inputs_get_400_or_a_clear_message_and_no_traceback(
     await owner.expect("Paste your REGOS integration key")
     await owner.send(FAKE_REGOS_KEY)
     await owner.expect("REGOS connected", timeout=90)
+    await running_bot.idle()  # the handler's transaction commits after its last reply
     async with app.session_factory() as session:
         connection = await session.scalar(select(RegosConnection))
         assert connection is not None
