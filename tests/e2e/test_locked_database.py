@@ -80,6 +80,7 @@ async def test_a_lock_shorter_than_the_retries_gives_the_reply_after_it(
         reply = await newcomer.expect(timeout=60)
     assert "Choose your language" in reply.text
     assert "went wrong" not in reply.text
+    await running_bot.idle()  # the handler's transaction commits after its reply
     assert await users_named(session_factory, "Shoira") == 1  # once, not twice after the retry
     assert_clean_log(caplog, DEMO_TOKEN)
 
@@ -99,6 +100,7 @@ async def test_a_lock_longer_than_the_retries_gives_the_busy_answer_in_the_users
     assert await users_named(session_factory, "Rustam") == 0  # nothing half-written
     await newcomer.send("/start")  # once the lock is gone, trying again works
     assert "Выберите язык" in (await newcomer.expect(timeout=30)).text
+    await running_bot.idle()
     assert await users_named(session_factory, "Rustam") == 1
     assert_clean_log(caplog, DEMO_TOKEN)
 
