@@ -25,7 +25,7 @@ from db.models import User
 from db.tax import TaxReport, TaxReportStatus
 from handlers.callbacks import TaxAction, TaxCb
 from handlers.common import esc
-from handlers.kit import answer_early, edit_or_send
+from handlers.kit import Steps, answer_early, edit_or_send
 from services.companies import business_day
 from services.errors import DomainError
 from services.locale import format_date, format_money
@@ -40,6 +40,9 @@ from services.users import ActiveContext
 PREPARE = {"capability": Capability.TAX_PREPARE}
 MAX_WARNINGS = 10
 TAX_ORDER = ("vat", "turnover", "pit", "social", "profit")
+
+
+TAX_STEP = Steps(None, prefix="tax")  # a typed month or a register file, bound to the company it began in
 
 
 class TaxStates(StatesGroup):
@@ -177,8 +180,8 @@ async def month_chosen(query: CallbackQuery, callback_data: TaxCb, i18n: I18nCon
 
 
 async def ask_month(query: CallbackQuery, state: FSMContext, i18n: I18nContext, ctx: ActiveContext) -> None:
+    await TAX_STEP.begin(state, ctx)
     await state.set_state(TaxStates.month)
-    await state.update_data(tax_company=ctx.company.id)
     if isinstance(query.message, Message):
         await query.message.answer(i18n.get("tax-type-month"))
 
@@ -186,10 +189,8 @@ async def ask_month(query: CallbackQuery, state: FSMContext, i18n: I18nContext, 
 async def month_typed(message: Message, state: FSMContext, i18n: I18nContext, session: AsyncSession,
                       ctx: ActiveContext | None, user: User) -> None:
     ctx = _ctx(ctx)
+    await TAX_STEP.data(state, ctx)  # refuses a step begun in another company
     month = parse_period((message.text or "").strip())
-    if (await state.get_data()).get("tax_company") != ctx.company.id:
-        await state.clear()
-        raise DomainError("error-step-over")
     report = await tax_reports.open_report(session, ctx.company, month, business_day(ctx.company),
                                            actor_user_id=user.id)
     await state.clear()
@@ -241,8 +242,8 @@ async def document(query: CallbackQuery, callback_data: TaxCb, i18n: I18nContext
 
 
 async def ask_register(query: CallbackQuery, state: FSMContext, i18n: I18nContext, ctx: ActiveContext) -> None:
+    await TAX_STEP.begin(state, ctx)
     await state.set_state(TaxStates.register)
-    await state.update_data(tax_company=ctx.company.id)
     if isinstance(query.message, Message):
         await query.message.answer(i18n.get("tax-einv-send"))
 
@@ -252,9 +253,7 @@ async def register_file(message: Message, state: FSMContext, i18n: I18nContext, 
     ctx = _ctx(ctx)
     document = message.document
     assert document is not None
-    if (await state.get_data()).get("tax_company") != ctx.company.id:
-        await state.clear()
-        raise DomainError("error-step-over")
+    await TAX_STEP.data(state, ctx)
     name = document.file_name or "register.xlsx"
     if (document.file_size or 0) > MAX_FILE or not name.lower().endswith((".xlsx", ".csv")):
         raise DomainError("tax-einv-error-file", name=name)
