@@ -12,7 +12,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
@@ -28,7 +27,7 @@ from bot.jobs import all_jobs
 from bot.middlewares import CapabilityGuard, CurrentUserMiddleware, DbSessionMiddleware
 from bot.outbox import OutboxSender
 from bot.scheduler import JobContext, JobRegistry
-from bot.session import RetryRequestMiddleware
+from bot.session import PinnedResponseSession, RetryRequestMiddleware
 from core.config import TELEGRAM_PRODUCTION_API, Settings
 from core.i18n import translate
 from db.engine import create_engine, create_session_factory
@@ -46,7 +45,7 @@ def build_bot(settings: Settings, token: str | None = None) -> Bot:
     api = PRODUCTION
     if settings.telegram_api_base != TELEGRAM_PRODUCTION_API:
         api = TelegramAPIServer.from_base(settings.telegram_api_base)
-    session = AiohttpSession(api=api)
+    session = PinnedResponseSession(api=api)
     session.middleware(RetryRequestMiddleware())
     return Bot(
         token or settings.require_bot_token(),
