@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.background import BackgroundTasks
 from bot.i18n import build_i18n_middleware
+from bot.inline_filters import run_sync_filters_inline
 from bot.jobs import all_jobs
 from bot.middlewares import CapabilityGuard, CurrentUserMiddleware, DbSessionMiddleware
 from bot.outbox import OutboxSender
@@ -143,6 +144,7 @@ def build_dispatcher(
     dispatcher.callback_query.middleware(CapabilityGuard())
     dispatcher.message.middleware(CapabilityGuard())
     dispatcher.include_routers(*get_routers())
+    run_sync_filters_inline(dispatcher)
     return dispatcher
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
-from sqlalchemy import and_, func, join, select
+from sqlalchemy import Select, and_, bindparam, func, join, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -15,20 +16,27 @@ async def user_by_telegram_id(session: AsyncSession, telegram_id: int) -> User |
     return await session.scalar(select(User).where(User.telegram_id == telegram_id))
 
 
-async def user_with_active_membership(session: AsyncSession,
-                                      telegram_id: int) -> tuple[User | None, Membership | None]:
-    """The user of a Telegram id and, in the same query, their membership of their active company (with the company
-    and the member's branches) when they have one in a company that is not deleted: one round trip per update."""
+@cache
+def _user_with_active_membership_statement() -> Select[User, Membership]:
+    """Built once: every update runs it, and constructing the statement (a join, eager options) cost more CPU
+    than executing it."""
     live_membership = join(Membership, Company,
                            and_(Company.id == Membership.company_id, Company.deleted_at.is_(None)))
-    result = await session.execute(
+    return (
         select(User, Membership)
         .select_from(User)
         .outerjoin(live_membership,
                    and_(Membership.user_id == User.id, Membership.company_id == User.active_company_id))
         .options(contains_eager(Membership.company), joinedload(Membership.branches))
-        .where(User.telegram_id == telegram_id)
+        .where(User.telegram_id == bindparam("telegram_id"))
     )
+
+
+async def user_with_active_membership(session: AsyncSession,
+                                      telegram_id: int) -> tuple[User | None, Membership | None]:
+    """The user of a Telegram id and, in the same query, their membership of their active company (with the company
+    and the member's branches) when they have one in a company that is not deleted: one round trip per update."""
+    result = await session.execute(_user_with_active_membership_statement(), {"telegram_id": telegram_id})
     row = result.unique().first()
     if row is None:
         return None, None
