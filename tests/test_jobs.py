@@ -54,7 +54,9 @@ def test_every_feature_registers_its_jobs_and_the_scheduler_knows_none() -> None
         "summary_monthly", "summary_corrections", "approval_reminders", "approval_escalations", "cash_limit_alerts",
         "cash_regos_posting", "regos_details_backfill", "tax_reminders",
     ]  # per company in this order: replay, sync, then summaries, approvals and cash
-    assert [job.name for job in jobs.intervals] == ["outbox_sweep", "outbox_prune", "sms_send", "sms_poll"]
+    assert [job.name for job in jobs.intervals] == [
+        "outbox_sweep", "outbox_prune", "sms_send", "sms_poll", "purchase_uploads_forget",
+    ]
     source = ast.parse((Path(__file__).parents[1] / "bot" / "scheduler.py").read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(source) if isinstance(node, ast.ImportFrom)}
     assert not {name for name in imported if name and (name.startswith("bot.jobs") or "summar" in name)}

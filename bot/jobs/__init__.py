@@ -7,10 +7,10 @@ follows the sync.
 
 from __future__ import annotations
 
-from bot.jobs import approvals, outbox, regos_details, regos_events, regos_sync, sms, summaries, tax
+from bot.jobs import approvals, outbox, purchases, regos_details, regos_events, regos_sync, sms, summaries, tax
 from bot.scheduler import JobRegistry
 
-FEATURES = (regos_events, regos_sync, summaries, approvals, outbox, sms, regos_details, tax)
+FEATURES = (regos_events, regos_sync, summaries, approvals, outbox, sms, regos_details, tax, purchases)
 
 
 def all_jobs() -> JobRegistry:

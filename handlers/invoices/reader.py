@@ -20,6 +20,7 @@ from db import repositories as repo
 from db.base import utcnow
 from db.models import User
 from db.purchases import PurchaseUpload
+from db.transient import retry_transient
 from handlers.invoices.card import card_keyboard, card_text
 from handlers.kit import refusal_text
 from services import outbox, purchases
@@ -113,16 +114,8 @@ async def read_uploads(upload_id: int, *, bot: Bot, session_factory: async_sessi
         first = await _wait_for(session_factory, upload_id)
         if first is None:
             return
-        async with session_factory() as session:
-            claimed = await purchases.claim(session, upload_id)
-            if claimed:
-                user = await session.get(User, claimed[0].user_id) if claimed[0].user_id else None
-                locale = locale_of(user)
-                progress = next((u.progress_message_id for u in claimed if u.progress_message_id), None)
-                if progress is None and claimed[0].media_group_id:
-                    progress = await purchases.group_progress_message(session, claimed[0].company_id,
-                                                                      claimed[0].media_group_id)
-            await session.commit()
+        claimed, locale, progress = await retry_transient(lambda: _claim(session_factory, upload_id),
+                                                          what="claiming invoice uploads")
         if not claimed:
             return
         chat_id = claimed[0].chat_id
@@ -138,11 +131,31 @@ async def read_uploads(upload_id: int, *, bot: Bot, session_factory: async_sessi
             part.result = await read_document(data, filename=part.upload.file_name, mime=part.upload.mime_type)
             if not part.result.ok:
                 part.error = failure_key(part.result)
-        await _store(session_factory, parts, chat_id=chat_id, progress=progress, locale=locale)
+        # a read-then-write transaction that lost SQLite's write lock to another one fails at once (no busy wait):
+        # the whole store runs again, its cards go through the outbox in the same transaction, so nothing doubles
+        await retry_transient(lambda: _store(session_factory, parts, chat_id=chat_id, progress=progress,
+                                             locale=locale), what="storing invoice drafts")
     except Exception:
         log.exception("reading invoice upload %s failed", upload_id)
         if chat_id is not None:
             await _progress(bot, chat_id, progress, translate(locale, "invoice-read-failed"))
+
+
+async def _claim(session_factory: async_sessionmaker[AsyncSession],
+                 upload_id: int) -> tuple[list[PurchaseUpload], str, int | None]:
+    """The upload (with its album's parts) taken for reading, the sender's language and the progress message."""
+    locale, progress = "uz", None
+    async with session_factory() as session:
+        claimed = await purchases.claim(session, upload_id)
+        if claimed:
+            user = await session.get(User, claimed[0].user_id) if claimed[0].user_id else None
+            locale = locale_of(user)
+            progress = next((u.progress_message_id for u in claimed if u.progress_message_id), None)
+            if progress is None and claimed[0].media_group_id:
+                progress = await purchases.group_progress_message(session, claimed[0].company_id,
+                                                                  claimed[0].media_group_id)
+        await session.commit()
+    return list(claimed), locale, progress
 
 
 async def _store(session_factory: async_sessionmaker[AsyncSession], parts: list[Part], *, chat_id: int,

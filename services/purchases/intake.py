@@ -128,10 +128,14 @@ async def finish(session: AsyncSession, uploads: list[PurchaseUpload], *, ok: bo
 
 
 async def forget_stale(session: AsyncSession) -> int:
-    """Uploads never read (a crash mid-read): removed after an hour."""
+    """Uploads never read (a crash mid-read, an album whose reader never ran) and album parts past the tenth
+    (marked failed by `claim`, never read): removed once an hour old. Read uploads stay with their purchase.
+    Run by the scheduler (bot/jobs/purchases.py); returns how many rows went."""
     result = await session.execute(
-        delete(PurchaseUpload).where(PurchaseUpload.status.in_([UploadStatus.WAITING, UploadStatus.READING]),
-                                     PurchaseUpload.created_at < utcnow() - STALE_UPLOAD))
+        delete(PurchaseUpload)
+        .where(PurchaseUpload.status.in_([UploadStatus.WAITING, UploadStatus.READING, UploadStatus.FAILED]),
+               PurchaseUpload.created_at < utcnow() - STALE_UPLOAD)
+        .execution_options(synchronize_session=False))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

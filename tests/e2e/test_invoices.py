@@ -251,3 +251,34 @@ async def test_scanned_pdf_document(running_bot: RunningBot, sandbox: SandboxCli
     await keeper.press("✅ Confirm", message_id=marked.message_id)
     await keeper.expect("e-invoice received, creditable")
     assert await rows(engine, select(Purchase.status, Purchase.vat_claim)) == [("confirmed", "e_invoice")]
+
+
+async def test_locked_database_while_storing_retries_and_card_comes_once(
+        running_bot: RunningBot, sandbox: SandboxClient, engine: AsyncEngine,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Four invoices read at once: a store whose transaction lost SQLite's write lock to another fails at once
+    ("database is locked", no busy wait). The reader runs the whole store again: the card comes, and only once."""
+    from sqlalchemy.exc import OperationalError
+
+    from services import purchases
+
+    _, _, keeper, _ = await shop(sandbox, engine)
+    real = purchases.create_draft
+    failures: list[int] = []
+
+    async def locked_once(*args: object, **kwargs: object) -> Purchase:
+        if not failures:
+            failures.append(1)
+            raise OperationalError("INSERT INTO purchases", {}, Exception("database is locked"))
+        return await real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(purchases, "create_draft", locked_once)
+    sample = make_sample(2, "none")
+    card = await card_for(keeper, sample.data)
+    assert sample.truth["fields"]["invoice_number"] in card.text
+    await settle()
+    assert failures == [1]
+    assert await count(engine, Purchase) == 1
+    cards = [m for m in await keeper.messages() if "Supplier invoice" in (m.text or "")]
+    assert len(cards) == 1
+    assert (await rows(engine, select(PurchaseUpload.status)))[0][0] == "done"
