@@ -25,7 +25,7 @@ from db.models import Employee, User
 from db.payroll import PayrollLine, PayrollRun, RunKind, RunStatus
 from handlers.callbacks import PayrollAction, PayrollCb
 from handlers.common import esc
-from handlers.kit import answer_early, edit_or_send
+from handlers.kit import Steps, answer_early, edit_or_send
 from services import approvals
 from services import payroll as pr
 from services.companies import business_day
@@ -42,6 +42,9 @@ PREPARE = {"capability": Capability.PAYROLL_PREPARE}
 OWN = {"capability": Capability.OWN_SALES_READ}
 MAX_FILE = 2 * 1024 * 1024
 MAX_WARNINGS = 15
+
+
+MONTH_STEP = Steps(None, prefix="payroll")  # a typed month, bound to the company it was asked in
 
 
 class PayrollStates(StatesGroup):
@@ -177,8 +180,8 @@ async def card_again(query: CallbackQuery, callback_data: PayrollCb, i18n: I18nC
 
 
 async def ask_month(query: CallbackQuery, state: FSMContext, i18n: I18nContext, ctx: ActiveContext) -> None:
+    await MONTH_STEP.begin(state, ctx)
     await state.set_state(PayrollStates.month)
-    await state.update_data(payroll_company=ctx.company.id)
     if isinstance(query.message, Message):
         await query.message.answer(i18n.get("payroll-type-month"))
 
@@ -186,6 +189,7 @@ async def ask_month(query: CallbackQuery, state: FSMContext, i18n: I18nContext, 
 async def month_typed(message: Message, state: FSMContext, i18n: I18nContext, session: AsyncSession,
                       ctx: ActiveContext | None, user: User) -> None:
     ctx = _ctx(ctx)
+    await MONTH_STEP.data(state, ctx)  # refuses a month asked for in another company
     try:
         month = pr.parse_month((message.text or "").strip())
     except DomainError:

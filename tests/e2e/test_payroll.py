@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_session_factory
-from db.models import Employee, Role
+from db.models import Employee, Role, User
 from db.payroll import PayrollRun
 from db.sms import SmsMessage
 from sandbox.eskiz import DEFAULT_EMAIL, DEFAULT_PASSWORD, FakeEskiz
@@ -173,3 +173,38 @@ async def test_bad_file_and_cashier_refused(running_bot: RunningBot, sandbox: Sa
     await cashier.send("/payroll")
     answer = await cashier.expect()
     assert "Which month" not in answer.text and "accountant" in answer.text.lower()
+
+
+async def test_typed_month_validated_and_bound_to_its_company(running_bot: RunningBot, sandbox: SandboxClient,
+                                                              engine: AsyncEngine) -> None:
+    owner = await sandbox.create_user("Dilnoza", language_code="en")
+    accountant = await sandbox.create_user("Kamola", language_code="en")
+    seller = await sandbox.create_user("Aziza", language_code="en")
+    await staffed_company(engine, owner, accountant, seller)
+    month = last_month()
+
+    await accountant.send("/payroll")
+    await accountant.expect("Which month's payroll?")
+    await accountant.press("Type a month")
+    await accountant.expect("Type the month as YYYY-MM")
+    await accountant.send(f"{month.year}-13")
+    await accountant.expect("Write the month as YYYY-MM")
+    await accountant.send(f"{month:%Y-%m}")
+    card = await accountant.expect("Payroll — Oila Market")
+    assert "2 employees" in card.text
+
+    # a month asked for in one company and typed after switching to another is refused, nothing opened there
+    await accountant.send("/payroll")
+    await accountant.expect("Which month's payroll?")
+    await accountant.press("Type a month")
+    await accountant.expect("Type the month as YYYY-MM")
+    await settle()
+    async with create_session_factory(engine)() as session:
+        other = await create_company(session, name="Boshqa Savdo", tin="305987654")
+        await add_member(session, other.id, accountant.id, Role.ACCOUNTANT, first_name=accountant.first_name)
+        account = (await session.execute(select(User).where(User.telegram_id == accountant.id))).scalar_one()
+        account.active_company_id = other.id
+        await session.commit()
+    await accountant.send(f"{month:%Y-%m}")
+    await accountant.expect("This step is over")
+    assert await rows(engine, select(PayrollRun.id).where(PayrollRun.company_id == other.id)) == []
