@@ -15,9 +15,10 @@ from services.ocr import Word, extract_fields
 from services.ocr import document as ocr_document
 from services.ocr.engine import split_bands
 from services.ocr.layout import group_lines
-from services.ocr.numbers import boxed_tin, digit_confusions, misread_distance, money
+from services.ocr.numbers import boxed_tin, digit_confusions, misread_cost, misread_distance, money, parse_amount
+from services.ocr.preprocess import typed_bars
 from services.ocr.table import extract_items, is_unit
-from services.ocr.totals import _split_total
+from services.ocr.totals import _anchor_on_words, _split_total
 
 tins = st.from_regex(r"[1-9][0-9]{8}", fullmatch=True)
 amounts = st.decimals(min_value=Decimal("1000.00"), max_value=Decimal("99999999.99"), places=2, allow_nan=False)
@@ -143,3 +144,47 @@ def test_default_pool_closes() -> None:
     ocr_document.close_default_pool()  # twice is harmless
     assert ocr_document.default_pool() is not pool
     ocr_document.close_default_pool()
+
+
+def test_decimal_point_read_as_a_comma() -> None:
+    assert parse_amount("7,729,059,80") == Decimal("7729059.80")
+    assert parse_amount("1,250,000.00") == Decimal("1250000.00")
+    assert parse_amount("2,500") == Decimal("2.5")
+
+
+def test_misread_cost_weighs_zeros_read_as_loops() -> None:
+    assert misread_cost(Decimal("2272650.06"), Decimal("2272650.00")) == 0.5  # a dotted zero read as 6
+    assert misread_cost(Decimal("2272650.00"), Decimal("2272650.06")) == 1.0
+    assert misread_cost(Decimal("2272650.00"), Decimal("2272651.00")) is None
+
+
+def test_words_settle_the_tiyin_of_a_dot_matrix_total() -> None:
+    # 1C print: zeros read as 9 in the base and in the words' tiyin, 8 read as 5 in the total; the sum in words,
+    # base + VAT and VAT = 12% × base agree on 14 707 980,00 only
+    settled = _anchor_on_words(Decimal("14707980.09"), Decimal("14707950.00"), Decimal("13132125.09"),
+                               Decimal("1575855.00"), Decimal(12), 8)
+    assert settled == (Decimal("14707980.00"), Decimal("13132125.00"), Decimal("1575855.00"))
+    settled = _anchor_on_words(Decimal("2545368.06"), Decimal("2545368.00"), Decimal("2272650.06"),
+                               Decimal("272718.00"), Decimal(12), 4)
+    assert settled == (Decimal("2545368.00"), Decimal("2272650.00"), Decimal("272718.00"))
+
+
+def test_words_never_mend_a_total_that_does_not_add_up() -> None:
+    # printed 10 000 more than base + VAT, in figures and in words: the parts do not make the words' sum
+    assert _anchor_on_words(Decimal("2555368.00"), Decimal("2555368.00"), Decimal("2272650.00"),
+                            Decimal("272718.00"), Decimal(12), 4) is None
+    assert _anchor_on_words(Decimal("2555368.00"), Decimal("2545368.00"), Decimal("2272650.00"),
+                            Decimal("272718.00"), Decimal(12), 4) is None
+
+
+def test_typed_bars_are_found_in_columns_only() -> None:
+    ink = np.zeros((400, 600), np.uint8)
+    for top in range(20, 380, 40):  # a column of "|" a line apart, 30 px tall at a 22 px capital height
+        ink[top:top + 30, 100:107] = 255
+    ink[100:130, 300:307] = 255  # one bar alone: a letter, not a border
+    ink[200:222, 400:407] = 255  # capital height: a "1"
+    ink[240:262, 400:407] = 255
+    ink[280:302, 400:407] = 255
+    mask = typed_bars(ink, 22.0)
+    assert mask[30, 103] == 255 and mask[350, 103] == 255
+    assert mask[110, 303] == 0 and mask[210, 403] == 0

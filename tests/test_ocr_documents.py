@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pytest
 
 from sandbox.invoices import Sample, make_sample
@@ -152,3 +153,46 @@ async def test_pdf_text_layer_needs_no_ocr() -> None:
     assert [item.amount.value for item in result.items] == [Decimal("600000.00"), Decimal("1520000.00")]
     assert result.amount_in_words == Decimal("2374400")
     assert not result.problems
+
+
+@requires_tesseract
+def test_library_reads_as_the_program_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libtesseract with its models kept loaded gives the words, boxes and confidences of the tesseract program."""
+    from services.ocr import engine
+    from services.ocr.preprocess import prepare_page
+    from services.ocr.tessapi import read_tsv
+
+    page = np.asarray(render(make_sample(16, "none", "dotmatrix", "ru").invoice))
+    grey = prepare_page(page).image
+    strip = grey[: grey.shape[0] // 3]
+    assert read_tsv(strip, "rus+uzb_cyrl") is not None
+    by_library = engine.recognise(strip, "rus+uzb_cyrl")
+    monkeypatch.setattr(engine, "USE_LIBRARY", False)
+    by_program = engine.recognise(strip, "rus+uzb_cyrl")
+    assert by_library == by_program
+    assert len(by_library) > 10
+
+
+@requires_tesseract
+async def test_sharp_dot_matrix_scan_is_not_blank() -> None:
+    """Seen sharply, a dot-matrix print is rows of separate dots with nothing letter-sized: they are joined first,
+    so the page is read instead of being taken for a blank one."""
+    sample = make_sample(16, "none", "dotmatrix", "ru")
+    png = io.BytesIO()
+    render(sample.invoice).save(png, "PNG")
+    result = await read_document(png.getvalue(), pool=OcrPool(0))
+    assert "blank_page" not in {problem.code.value for problem in result.problems}
+    assert result.value("total") == Decimal(sample.truth["fields"]["total"])
+
+
+@requires_tesseract
+async def test_dot_matrix_photo_totals_add_up() -> None:
+    """A 1C dot-matrix print photographed: its "|" cell borders painted out, its totals read or settled by the sum
+    in words, base + VAT and the rate, never left wrong without a flag."""
+    sample = make_sample(1002, "moderate", "dotmatrix", "ru")
+    result = await read_document(sample.data, pool=OcrPool(0))
+    truth = sample.truth["fields"]
+    codes = {problem.code.value for problem in result.problems}
+    total_right = result.value("total") == Decimal(truth["total"])
+    assert total_right or codes & {"totals_mismatch", "words_mismatch", "vat_mismatch"}
+    assert len(result.items) >= 3

@@ -7,6 +7,7 @@ thread per process), pages of one document in parallel, so the event loop that s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -102,6 +103,14 @@ def _extract(words: list[Word], sizes: dict[int, tuple[int, int]]) -> OcrResult:
     return extract_fields(words, sizes)
 
 
+def _worker_setup() -> None:
+    """An OCR worker: one thread, and a lower priority than the bot's process, so a page being read takes the cores
+    only when the bot's updates leave them idle (other users' answers stay fast while invoices are read)."""
+    limit_threads()
+    with contextlib.suppress(OSError):
+        os.nice(10)
+
+
 class OcrPool:
     """A bounded pool of worker processes for OCR (spawned, so no state of the bot's process leaks in).
     `workers=0` runs the work in threads of this process instead (tests, one-off scripts)."""
@@ -115,7 +124,7 @@ class OcrPool:
             return None
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=limit_threads)
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_setup)
         return self._executor
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
@@ -228,8 +237,8 @@ async def _read_pages(pool: OcrPool, pages: list[tuple[Any, int]]) -> list[PageR
         bands = split_bands(page.image, parts)
         reads = await asyncio.gather(*(pool.run(recognise_band, band, page.languages, page.info.index, top)
                                        for top, band in bands))
-        words = [word for band_words, _ in reads for word in band_words]
-        return finish_page(page, words, max(seconds for _, seconds in reads))
+        words = [word for band_words, _, _ in reads for word in band_words]
+        return finish_page(page, words, max(seconds for _, seconds, _ in reads), sum(cpu for _, _, cpu in reads))
 
     return list(await asyncio.gather(*(recognise(page) for page in staged)))
 

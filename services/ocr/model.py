@@ -171,7 +171,7 @@ class PageInfo:
     words: int = 0
     seconds: float = 0.0
     languages: str = ""
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: prepare, orient, recognise
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: prepare, orient, recognise; cpu: all CPU
 
 
 @dataclass(slots=True)

@@ -84,6 +84,11 @@ def amount_candidates(text: str) -> list[Decimal]:
             integer = _grouped_integer(raw, " " + mark)
             if integer is not None:
                 options.append(integer)
+        if not options and len(tail) == 2 and len(marks) > 1 and len(set(marks)) == 1:
+            # "7,729,059,80": the decimal point read as a comma, like the grouping marks before it
+            integer = _grouped_integer(head, mark)
+            if integer is not None:
+                options.append(f"{integer}.{tail}")
         if options and len(tail) == 3 and len(marks) > 1:
             options.reverse()  # "1,250,000": grouping first
             if len(set(marks)) == 2:  # "2,426,871.007": a mark misread as a digit after the tiyin
@@ -198,3 +203,20 @@ def misread_distance(read: Decimal, true: Decimal) -> int | None:
             return None
         count += 1
     return count
+
+
+def misread_cost(read: Decimal, true: Decimal) -> float | None:
+    """Like `misread_distance`, but weighted by how easily each misread happens: a 0 that noise, a dotted or slashed
+    zero or a dot-matrix print turns into an 8, 9 or 6 costs half; every other confusable pair a whole one."""
+    a, b = f"{money(read):f}", f"{money(true):f}"
+    if len(a) != len(b):
+        distance = misread_distance(read, true)
+        return None if distance is None else float(distance)
+    cost = 0.0
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            continue
+        if x not in digit_confusions(y):
+            return None
+        cost += 0.5 if y == "0" and x in "689" else 1.0
+    return cost

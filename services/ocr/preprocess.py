@@ -145,8 +145,31 @@ def rules_mask(binary: np.ndarray, text_height: float) -> np.ndarray:
     length = max(25, int(text_height * 4))
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(length * 0.8))))
-    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    rules = cv2.bitwise_or(cv2.bitwise_or(horizontal, vertical), typed_bars(ink, text_height))
+    rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
     return cv2.bitwise_or(rules, dashed_rules(ink, text_height))
+
+
+def typed_bars(ink: np.ndarray, text_height: float) -> np.ndarray:
+    """Cell borders typed as "|" characters (1C dot-matrix prints): each a short upright bar, taller than a capital
+    (it runs from the ascenders to below the descenders), solid and narrow, and with bars of the lines above or
+    below it in the same column. Tesseract reads them as 1, l or [ and glues them to the figures beside them; the
+    digit 1 is no taller than a capital and has a foot, and a column of such bars is no letter."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    x, y, w, h, area = (stats[:, i] for i in range(5))
+    candidate = ((h >= text_height * 1.15) & (h <= text_height * 2.2) & (w <= np.maximum(3, 0.4 * h))
+                 & (area >= 0.5 * w * h))
+    candidate[0] = False
+    index = np.nonzero(candidate)[0]
+    keep = np.zeros(count, bool)
+    if len(index) >= 3:
+        centre = x[index] + w[index] / 2
+        tops = y[index]
+        reach = max(3.0, 0.25 * text_height)
+        for k, i in enumerate(index):
+            column = (np.abs(centre - centre[k]) <= reach) & (np.abs(tops - tops[k]) <= 8 * text_height)
+            keep[i] = int(column.sum()) >= 3  # itself and two more
+    return (keep[labels].astype(np.uint8)) * 255
 
 
 def dashed_rules(ink: np.ndarray, text_height: float) -> np.ndarray:
@@ -176,14 +199,27 @@ def remove_rules(binary: np.ndarray, text_height: float) -> np.ndarray:
 def normalise_contrast(grey: np.ndarray, binary: np.ndarray) -> np.ndarray:
     """Stretches the grey levels so that ink is black and paper white: a faint print (a worn dot-matrix ribbon, a
     pale thermal receipt) reads as surely as a dark one."""
-    ink = grey[binary < 128]
-    if ink.size < 100:
+    ink_hist = cv2.calcHist([grey], [0], (binary < 128).astype(np.uint8), [256], [0, 256]).ravel()
+    if ink_hist.sum() < 100:
         return grey
-    low, high = float(np.percentile(ink, 10)), float(np.percentile(grey, 90))
+    low = _percentile(ink_hist, 10)
+    high = _percentile(cv2.calcHist([grey], [0], None, [256], [0, 256]).ravel(), 90)
     if high - low < 10:
         return grey
-    stretched = (grey.astype(np.float32) - low) * (255.0 / (high - low))
-    return np.clip(stretched, 0, 255).astype(np.uint8)
+    levels = (np.arange(256, dtype=np.float32) - low) * (255.0 / (high - low))
+    return cv2.LUT(grey, np.clip(levels, 0, 255).astype(np.uint8))
+
+
+def _percentile(hist: np.ndarray, q: float) -> float:
+    """`np.percentile(values, q)` (linear interpolation) of uint8 values from their histogram: a page has millions of
+    pixels but only 256 levels."""
+    count = int(hist.sum())
+    cumulative = np.cumsum(hist)
+    position = q / 100 * (count - 1)
+    k = int(np.floor(position))
+    below = float(np.searchsorted(cumulative, k, side="right"))
+    above = float(np.searchsorted(cumulative, min(k + 1, count - 1), side="right"))
+    return below + (above - below) * (position - k)
 
 
 def binarise(grey: np.ndarray, text_height: float) -> np.ndarray:
@@ -239,6 +275,18 @@ def text_height(grey: np.ndarray) -> float:
     if keep.sum() < 20:
         return 0.0
     return float(np.percentile(heights[keep], 75))
+
+
+def join_dots(grey: np.ndarray) -> tuple[np.ndarray, float]:
+    """A dot-matrix print seen sharply (a scan, a close photo): its letters are rows of separate dots, so nothing on
+    the page is letter-sized. The dots are joined by spreading the ink until letters appear; the page comes back as
+    it was (and a height of 0) when they do not (a blank page stays blank)."""
+    for size in (3, 5):
+        joined = cv2.erode(grey, np.ones((size, size), np.uint8))  # the darkest pixel around: ink spreads
+        height = text_height(joined)
+        if height > 0:
+            return joined, height
+    return grey, 0.0
 
 
 def dewarp(grey: np.ndarray, text_h: float) -> tuple[np.ndarray, bool]:
@@ -299,6 +347,8 @@ def prepare_page(image: np.ndarray, clean: bool = True) -> Prepared:
     skew = estimate_skew(grey)
     grey = rotate(grey, skew)
     height = text_height(grey)
+    if height == 0:
+        grey, height = join_dots(grey)
     scale = 1.0
     if height > 0:
         scale = float(np.clip(TARGET_TEXT_HEIGHT / height, 0.5, MAX_UPSCALE))

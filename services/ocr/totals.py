@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from services.ocr.layout import PAYMENT_LABELS, TOTAL_LABELS, VAT_WORDS, WITH_VAT_WORDS, Line, contains_label
 from services.ocr.model import Field, LineItem, Problem, ProblemCode
-from services.ocr.numbers import close, misread_distance, money, one_digit_variants
+from services.ocr.numbers import close, misread_cost, misread_distance, money, one_digit_variants
 from services.ocr.tokens import Token, line_readings
 from services.ocr.words import amount_in_words, count_number_words, has_currency_word
 
@@ -122,9 +122,18 @@ def _sum_triple(readings: list[list[Token]]) -> tuple[Token, Token, Token] | Non
             for j in range(k - 1, 0, -1):
                 for i in range(j - 1, -1, -1):
                     a, v, t = numbers[i].value, numbers[j].value, numbers[k].value
-                    if a is not None and v is not None and t is not None and v < a and close(a + v, t):
+                    if a is None or v is None or t is None or not all(map(_whole_figure, (
+                            numbers[i], numbers[j], numbers[k]))):
+                        continue
+                    if v < a and close(a + v, t):
                         return numbers[i], numbers[j], numbers[k]
     return None
+
+
+def _whole_figure(token: Token) -> bool:
+    """An amount of a totals row as printed: a hundred or more, or with its tiyin ("0,00"); not "13" or "1", the
+    head of a figure whose thousands OCR split off (13 + 1 = 14 of "13 132 125,09  1 575 855,00  14 707 980,00")."""
+    return (token.value or ZERO) >= 100 or re.search(r"[.,]\d{2}$", token.text) is not None
 
 
 def _head_of_next(tokens: list[Token], n: int) -> bool:
@@ -195,6 +204,34 @@ def _split_total(total: Decimal, base: Decimal, vat: Decimal, rate: Decimal, lin
     return (best[1], best[2]) if best else None
 
 
+def _anchor_on_words(words: Decimal, total: Decimal, base: Decimal, vat: Decimal, rate: Decimal, lines: int,
+                     ) -> tuple[Decimal, Decimal, Decimal] | None:
+    """(total, base, VAT) when the figures of the totals disagree with the amount in words but a reading of them
+    agrees with it: the sums in words are letters, read far more surely than figures, yet their tiyin are figures
+    too ("... sum 09 tiyin" for 00). Each candidate total has the words' sum; base + VAT must make it at the rate,
+    and every printed figure must be explained by confusable digits. The one needing the fewest (and likeliest)
+    misreads wins, a VAT of exactly rate × base breaking a tie. None when no reading agrees (then it is flagged)."""
+    whole = words.to_integral_value(rounding="ROUND_DOWN")
+    if misread_cost(total, money(words)) is None and (
+            total.to_integral_value(rounding="ROUND_DOWN") != whole or total.is_signed()):
+        return None
+    tolerance = Decimal("0.01") * (lines + 1)
+    best: tuple[tuple[float, bool], Decimal, Decimal, Decimal] | None = None
+    for x in dict.fromkeys((money(words), money(whole + (total - total.to_integral_value(rounding="ROUND_DOWN"))))):
+        for b, v in dict.fromkeys([(base, vat), _split_total(x, base, vat, rate, lines) or (base, vat)]):
+            if not close(b + v, x) or not close(money(b * rate / 100), v, tolerance):
+                continue
+            costs = [misread_cost(base, b), misread_cost(vat, v), misread_cost(money(words), x)]
+            read_total = misread_cost(total, x)
+            if any(c is None for c in costs):
+                continue
+            cost = sum(c or 0.0 for c in costs) + (read_total if read_total is not None else 2.0)
+            key = (cost, money(b * rate / 100) != v)
+            if cost <= 3 and (best is None or key < best[0]):
+                best = (key, x, b, v)
+    return best[1:] if best else None
+
+
 def reconcile(printed: Printed, items: list[LineItem], receipt: bool, without_vat: bool,
               ) -> tuple[dict[str, Field], list[Problem]]:
     """total_without_vat, vat_rate, vat_amount, total, with the problems the arithmetic finds."""
@@ -217,6 +254,17 @@ def reconcile(printed: Printed, items: list[LineItem], receipt: bool, without_va
     # the total: figures, then the amount in words, then the arithmetic
     words = printed.words
     total_source, total_conf = "text", (total_c.conf if total_c else 0.0)
+    if (words is not None and total is not None and base is not None and vat is not None and rate and not receipt
+            and not _agree(total, words)):
+        anchored = _anchor_on_words(words, total, base, vat, rate, len(items))
+        if anchored is not None:
+            settled, new_base, new_vat = anchored
+            if not _agree(new_base, base):
+                fields["total_without_vat"] = Field(money(new_base), 0.8, "corrected", base_c.raw if base_c else "")
+            if not _agree(new_vat, vat):
+                fields["vat_amount"] = Field(money(new_vat), 0.8, "corrected", vat_c.raw if vat_c else "")
+            total, base, vat, words = settled, new_base, new_vat, settled
+            total_source, total_conf = "corrected", 0.8
     expected_total = None
     if receipt:
         expected_total = sum_amount
