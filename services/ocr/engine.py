@@ -98,7 +98,7 @@ def recognise(image: np.ndarray, languages: str, psm: int = 6, page: int = 0) ->
         if not cv2.imwrite(path, image):
             raise OSError(f"cannot write the page image to {path}")
         data = pytesseract.image_to_data(
-            path, lang=languages, config=f"--psm {psm} -c preserve_interword_spaces=0",
+            path, lang=languages, config=f"--psm {psm} -c preserve_interword_spaces=0 -c tessedit_do_invert=0",
             output_type=pytesseract.Output.DICT,
         )
     finally:

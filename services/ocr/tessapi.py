@@ -88,6 +88,8 @@ class _Apis:
                 self.failed.add(languages)
             return None
         lib.TessBaseAPISetVariable(api, b"preserve_interword_spaces", b"0")
+        # the page is binarised dark on light: Tesseract's second read of each doubtful line inverted finds nothing
+        lib.TessBaseAPISetVariable(api, b"tessedit_do_invert", b"0")
         # its notes ("Image too small to scale!!") went to the program's stderr, which pytesseract swallowed
         lib.TessBaseAPISetVariable(api, b"debug_file", os.devnull.encode())
         return int(api)
