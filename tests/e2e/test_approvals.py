@@ -225,7 +225,8 @@ async def test_reminder_and_escalation_once_across_two_schedulers(running_bot: R
 
     # a decision on the escalated card edits the first card, the reminder and the escalation alike
     await owner.press("✅ Approve", message_id=escalated.message_id)
-    await running_bot.app.outbox.send_due()
+    await settle()  # the decision commits its edits to the outbox after the button is answered
+    await running_bot.app.outbox.send_due()  # waits for a sender already woken by that commit
     await settle()
     texts = [m.text for m in await owner.messages() if m.from_bot and "Expense #" in m.text]
     assert len(texts) == 3 and all("Approved by Dilnoza" in text for text in texts)
