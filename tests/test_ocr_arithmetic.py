@@ -24,10 +24,14 @@ tins = st.from_regex(r"[1-9][0-9]{8}", fullmatch=True)
 amounts = st.decimals(min_value=Decimal("1000.00"), max_value=Decimal("99999999.99"), places=2, allow_nan=False)
 
 
-@given(tins, st.booleans(), st.sampled_from(["", " ", "("]))
-def test_boxed_tin_with_borders_read_as_ones(tin: str, closing: bool, before: str) -> None:
-    text = before + "1".join(tin) + ("1" if closing else "")
+@given(tins, st.booleans(), st.booleans(), st.sampled_from(["", " ", "("]))
+def test_boxed_tin_with_borders_read_as_ones(tin: str, opening: bool, closing: bool, before: str) -> None:
+    text = before + ("1" if opening else "") + "1".join(tin) + ("1" if closing else "")
     assert boxed_tin(text) == tin
+
+
+def test_boxed_tin_with_its_first_border_and_spaces_where_ocr_put_them() -> None:
+    assert boxed_tin("ас 13171814 1 7171612 18)") == "378477628"
 
 
 def test_boxed_tin_is_not_an_account() -> None:

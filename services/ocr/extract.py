@@ -212,8 +212,9 @@ def find_tins(lines: list[Line]) -> list[TinMark]:
                 if re.fullmatch(r"[1-9]\d{8}", digits):
                     marks.append(TinMark(digits, line.page, word.left, word.top, word.conf / 100, False))
                     continue
-                boxed = boxed_tin(" ".join(w.text for w in words[k:k + 3])) if len(digits) >= 4 else None
-                if boxed and (k == 0 or boxed_tin(" ".join(w.text for w in words[k - 1:k + 2])) != boxed):
+                # OCR cuts a row of boxes into up to four words ("13171814 1 7171612 18")
+                boxed = boxed_tin(" ".join(w.text for w in words[k:k + 4])) if len(digits) >= 4 else None
+                if boxed and (k == 0 or boxed_tin(" ".join(w.text for w in words[k - 1:k + 3])) != boxed):
                     # digit boxes whose label OCR put on another line: the boxes alone are a TIN
                     marks.append(TinMark(boxed, line.page, word.left, word.top, word.conf / 100, True))
     return marks

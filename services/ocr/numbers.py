@@ -152,17 +152,19 @@ def parse_tin(text: str) -> str | None:
     return None
 
 
-_BOXED = re.compile(r"(?<!\d)[1-9](?:[1lI|]\d){8}[1lI|]?(?!\d)")
+# the first box's left border may be read too ("|3|2|..." → "1312..."): then the digits sit at the odd places
+_BOXED = re.compile(r"(?<!\d)[1lI|]?([1-9](?:[1lI|]\d){8})[1lI|]?(?!\d)")
 
 
 def boxed_tin(text: str) -> str | None:
     """A TIN printed one digit per box, when OCR read every box border between the digits as a 1
-    ("|3|2|3|3|9|2|4|4|8|" → "31213131912141418"): nine digits with a border after each of the first eight."""
+    ("|3|2|3|3|9|2|4|4|8|" → "31213131912141418", or "1312..." with the first border): nine digits with a
+    border between each two."""
     compact = re.sub(r"[\s\[\]()]", "", text)
     match = _BOXED.search(compact)
     if match is None:
         return None
-    return match.group(0)[0::2][:9]
+    return match.group(1)[0::2][:9]
 
 
 def digit_confusions(digit: str) -> str:
