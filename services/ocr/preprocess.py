@@ -155,6 +155,8 @@ def typed_bars(ink: np.ndarray, text_height: float) -> np.ndarray:
     (it runs from the ascenders to below the descenders), solid and narrow, and with bars of the lines above or
     below it in the same column. Tesseract reads them as 1, l or [ and glues them to the figures beside them; the
     digit 1 is no taller than a capital and has a foot, and a column of such bars is no letter."""
+    if not _may_have_bars(ink, text_height):
+        return np.zeros_like(ink)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     x, y, w, h, area = (stats[:, i] for i in range(5))
     candidate = ((h >= text_height * 1.15) & (h <= text_height * 2.2) & (w <= np.maximum(3, 0.4 * h))
@@ -170,6 +172,25 @@ def typed_bars(ink: np.ndarray, text_height: float) -> np.ndarray:
             column = (np.abs(centre - centre[k]) <= reach) & (np.abs(tops - tops[k]) <= 8 * text_height)
             keep[i] = int(column.sum()) >= 3  # itself and two more
     return (keep[labels].astype(np.uint8)) * 255
+
+
+def _may_have_bars(ink: np.ndarray, text_height: float) -> bool:
+    """Whether a page has three upright strokes taller than a capital but no longer than a typed bar: a quick look
+    that spares the labelling of every letter on the pages (most) that have no typed bars."""
+    tall = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+                            cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(text_height * 1.15)))))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(tall, connectivity=8)
+    x, y, w, h = (stats[1:, i] for i in range(4))
+    bar = (h >= text_height * 1.15) & (h <= text_height * 2.2 + 2) & (w <= np.maximum(3, 0.4 * h))
+    centre, tops = x[bar] + w[bar] / 2, y[bar]
+    if len(centre) < 3:
+        return False
+    if len(centre) > 2000:  # too many to compare pairwise cheaply: let the full test decide
+        return True
+    reach = max(3.0, 0.25 * text_height) + 2
+    near = (np.abs(centre[:, None] - centre[None, :]) <= reach) & (np.abs(tops[:, None] - tops[None, :])
+                                                                   <= 8 * text_height)
+    return bool((near.sum(axis=1) >= 3).any())
 
 
 def dashed_rules(ink: np.ndarray, text_height: float) -> np.ndarray:
@@ -289,6 +310,38 @@ def join_dots(grey: np.ndarray) -> tuple[np.ndarray, float]:
     return grey, 0.0
 
 
+def _line_bows(grey: np.ndarray, text_h: float) -> list[tuple[float, float]]:
+    """(middle y, bow q) of each long text line, px of `grey`: found on the page at half size when its letters are
+    big enough (a bow is tens of pixels; labelling the page's lines costs a quarter as much there)."""
+    factor = 1  # at half size the fitted bows come out different enough to cost dot-matrix pages their figures
+    if factor > 1:
+        grey = cv2.resize(grey, (grey.shape[1] // factor, grey.shape[0] // factor), interpolation=cv2.INTER_AREA)
+        text_h /= factor
+    w = grey.shape[1]
+    ink = _ink(grey)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(text_h * 1.2)), 1))
+    smear = cv2.dilate(ink, kernel)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
+    step = max(4, int(text_h))
+    rows: list[tuple[float, float]] = []
+    for i in range(1, count):
+        x, y, bw, bh, _area = stats[i]
+        if bw < 0.3 * w or bh > text_h * 2.5 or bh < text_h * 0.5:
+            continue
+        ys, xs = np.nonzero(labels[y:y + bh, x:x + bw] == i)
+        bins = xs // step
+        sums = np.bincount(bins, weights=ys)
+        counts = np.bincount(bins)
+        keep = counts > 0
+        cy = y + sums[keep] / counts[keep]
+        cx = (x + (np.nonzero(keep)[0] + 0.5) * step) / w
+        if len(cx) < 8:
+            continue
+        q, _b, c = np.polyfit(cx, cy, 2)
+        rows.append((float(c) * factor, float(q) * factor))
+    return rows
+
+
 def dewarp(grey: np.ndarray, text_h: float) -> tuple[np.ndarray, bool]:
     """Straightens text lines that bow (a curled page). Each long text line is fitted with y = c + b·u + q·u²
     (u = x / width); the bows q are fitted as a straight function of the height on the page, q(y) = q0 + q1·y, and
@@ -296,26 +349,7 @@ def dewarp(grey: np.ndarray, text_h: float) -> tuple[np.ndarray, bool]:
     h, w = grey.shape
     if text_h <= 0:
         return grey, False
-    ink = _ink(grey)
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(text_h * 1.2)), 1))
-    smear = cv2.dilate(ink, kernel)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
-    rows: list[tuple[float, float]] = []  # (middle y, bow q)
-    for i in range(1, count):
-        x, y, bw, bh, _area = stats[i]
-        if bw < 0.3 * w or bh > text_h * 2.5 or bh < text_h * 0.5:
-            continue
-        ys, xs = np.nonzero(labels[y:y + bh, x:x + bw] == i)
-        bins = xs // max(4, int(text_h))
-        sums = np.bincount(bins, weights=ys)
-        counts = np.bincount(bins)
-        keep = counts > 0
-        cy = y + sums[keep] / counts[keep]
-        cx = (x + (np.nonzero(keep)[0] + 0.5) * max(4, int(text_h))) / w
-        if len(cx) < 8:
-            continue
-        q, _b, c = np.polyfit(cx, cy, 2)
-        rows.append((float(c), float(q)))
+    rows = _line_bows(grey, text_h)
     if len(rows) < 4:
         return grey, False
     mids = np.array([r[0] for r in rows])
