@@ -752,7 +752,6 @@ async def fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
         receipts_per_day=80,
         keys={"a" * 32: None, "b" * 32: ["Stock/Get"]},
         oauth_clients={"app": OAuthClient("app-secret-123", "c" * 32)},
-        rate_limit=False,
     )
 
 

@@ -26,7 +26,7 @@ FIRST, LAST = START + timedelta(days=4), START + timedelta(days=5)
 
 @pytest.fixture
 async def fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
-    return await start_fake_regos(seed=41, start_date=START, days=7, receipts_per_day=40, rate_limit=False)
+    return await start_fake_regos(seed=41, start_date=START, days=7, receipts_per_day=40)
 
 
 async def cli(engine: AsyncEngine, tmp_path: Path, *args: str) -> tuple[int, str, str]:

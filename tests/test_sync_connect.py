@@ -36,7 +36,7 @@ NO_SALES_KEY = "e" * 32
 
 @pytest.fixture
 async def fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
-    server = await start_fake_regos(seed=31, start_date=START, days=3, receipts_per_day=30, rate_limit=False)
+    server = await start_fake_regos(seed=31, start_date=START, days=3, receipts_per_day=30)
     server.add_key(DENIED_KEY, denied_methods=["Stock/Get"])
     server.add_key(NO_SALES_KEY, denied_methods=["DocCheque/Get"])
     return server

@@ -130,7 +130,7 @@ async def test_a_till_moved_to_another_branch_mid_period_keeps_each_day_in_its_b
     # Till 1 belongs to branch 1 until 14:00 on the second day, then to branch 2; the sync runs afterwards, so
     # REGOS's OperatingCash says "branch 2" for every day: the days before must still count it in branch 1.
     moved_at = RegosDataGenerator(start_date=START, days=3).day_start(DAYS[1]) + 14 * 3600
-    fake = await start_fake_regos(seed=5, start_date=START, days=3, receipts_per_day=120, rate_limit=False,
+    fake = await start_fake_regos(seed=5, start_date=START, days=3, receipts_per_day=120,
                                   till_moves=[TillMove(1, moved_at, 2)])
     company_id = (await create_company(session_factory)).id
     await connect(session_factory, fake, company_id)
@@ -224,7 +224,7 @@ async def test_a_locked_database_in_the_middle_of_a_day_is_retried_and_the_day_e
 
     from services.sync import receipts, run
 
-    fake = await start_fake_regos(seed=71, start_date=START, days=1, receipts_per_day=60, rate_limit=False)
+    fake = await start_fake_regos(seed=71, start_date=START, days=1, receipts_per_day=60)
     company_id = (await create_company(session_factory)).id
     await connect(session_factory, fake, company_id)
     failures = {"write": 1, "store": 1}

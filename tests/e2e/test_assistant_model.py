@@ -41,7 +41,7 @@ def bot_settings_overrides(fake_model: FakeModel) -> dict[str, Any]:
 @pytest.fixture
 async def fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
     return await start_fake_regos(seed=35, start_date=local_today() - timedelta(days=5), days=6,
-                                  receipts_per_day=10, rate_limit=False)
+                                  receipts_per_day=10)
 
 
 async def test_model_calls_tools_follows_up_and_falls_back(running_bot: RunningBot, sandbox: SandboxClient,

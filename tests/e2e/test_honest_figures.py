@@ -27,7 +27,7 @@ TODAY = local_today()
 @pytest.fixture
 async def fake_regos(start_fake_regos: FakeRegosFactory) -> FakeRegos:
     return await start_fake_regos(seed=3, start_date=TODAY - timedelta(days=1), days=2, receipts_per_day=10,
-                                  keys={FAKE_REGOS_KEY: None}, rate_limit=False)
+                                  keys={FAKE_REGOS_KEY: None})
 
 
 async def test_second_company_cannot_take_a_tin_or_a_regos_account(

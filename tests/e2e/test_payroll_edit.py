@@ -188,7 +188,7 @@ async def test_advance_run_through_approval(running_bot: RunningBot, sandbox: Sa
 async def fake_regos(start_fake_regos: FakeRegosFactory) -> FakeRegos:
     today = local_today()
     return await start_fake_regos(seed=5, start_date=today - timedelta(days=3), days=4, receipts_per_day=6,
-                                  keys={FAKE_REGOS_KEY: None}, rate_limit=False)
+                                  keys={FAKE_REGOS_KEY: None})
 
 
 async def test_missing_days_offer_a_sync(running_bot: RunningBot, sandbox: SandboxClient, engine: AsyncEngine,

@@ -28,7 +28,7 @@ HTTP_PORT = free_port()
 @pytest.fixture
 async def fake_regos(start_fake_regos: FakeRegosFactory) -> FakeRegos:
     return await start_fake_regos(seed=6, start_date=TODAY - timedelta(days=1), days=2, receipts_per_day=20,
-                                  keys=[FAKE_REGOS_KEY], rate_limit=False, webhook_retry_delay=0.05)
+                                  keys=[FAKE_REGOS_KEY], webhook_retry_delay=0.05)
 
 
 @pytest.fixture

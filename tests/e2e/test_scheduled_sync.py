@@ -28,7 +28,7 @@ LOCAL_DAY = date(2026, 11, 20)
 @pytest.fixture
 async def fake_regos(start_fake_regos: FakeRegosFactory) -> FakeRegos:
     return await start_fake_regos(seed=4, start_date=LOCAL_DAY - timedelta(days=1), days=2, receipts_per_day=30,
-                                  keys=[KEY], rate_limit=False)
+                                  keys=[KEY])
 
 
 async def test_hourly_sync_alerts_and_single_run(running_bot: RunningBot, sandbox: SandboxClient,

@@ -27,7 +27,7 @@ DAY = date(2026, 11, 20)
 @pytest.fixture
 async def fake_regos(start_fake_regos: FakeRegosFactory) -> FakeRegos:
     return await start_fake_regos(seed=7, start_date=DAY - timedelta(days=8), days=10, receipts_per_day=30,
-                                  keys=[KEY], rate_limit=False)
+                                  keys=[KEY])
 
 
 async def test_daily_summary_once_with_correction(running_bot: RunningBot, sandbox: SandboxClient,
