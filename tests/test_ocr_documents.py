@@ -196,25 +196,3 @@ async def test_dot_matrix_photo_totals_add_up() -> None:
     total_right = result.value("total") == Decimal(truth["total"])
     assert total_right or codes & {"totals_mismatch", "words_mismatch", "vat_mismatch"}
     assert len(result.items) >= 3
-
-
-def test_edge_sharpness_tells_a_scan_from_a_blurred_photo() -> None:
-    """A rendered page's edges are steep (over the softening threshold); blurred as a phone photo is, they are not."""
-    import cv2
-
-    from services.ocr.preprocess import SHARP_EDGES, edge_sharpness
-
-    grey = np.asarray(render(make_sample(17, "none", "official", "uz").invoice).convert("L"))
-    assert edge_sharpness(grey) >= SHARP_EDGES
-    assert edge_sharpness(cv2.GaussianBlur(grey, (7, 7), 0)) < SHARP_EDGES
-    assert edge_sharpness(np.full((200, 200), 255, np.uint8)) == 0.0
-
-
-@requires_tesseract
-async def test_clean_dot_matrix_photo_reads_its_totals() -> None:
-    """An undegraded photo of a dot-matrix print (its dots apart) is softened before OCR: the totals read exactly."""
-    sample = make_sample(1002, "none", "dotmatrix", "ru")
-    result = await read_document(sample.data, pool=OcrPool(0))
-    truth = sample.truth["fields"]
-    assert [result.value(name) for name in ("total_without_vat", "vat_amount", "total")] == [
-        Decimal(truth[name]) for name in ("total_without_vat", "vat_amount", "total")]

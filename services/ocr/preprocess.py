@@ -16,9 +16,6 @@ MAX_SIDE = 3200  # larger photos are shrunk first: nothing on an invoice needs m
 TARGET_TEXT_HEIGHT = 22.0  # px: the capital-letter height Tesseract reads well at (at 16-19 px it misreads more digits)
 MAX_UPSCALE = 2.6
 MAX_OUTPUT_PIXELS = 16_000_000
-# A page this sharp is softened a little before OCR: the separate dots of a sharply seen dot-matrix print (and the
-# jagged edges of a scan) read better once they run together; a blurred photo is left as it is.
-SHARP_EDGES = 450.0
 
 
 @dataclass
@@ -246,15 +243,6 @@ def _percentile(hist: np.ndarray, q: float) -> float:
     return below + (above - below) * (position - k)
 
 
-def edge_sharpness(grey: np.ndarray) -> float:
-    """How steep the page's steepest edges are (the 90th percentile of the horizontal Sobel response where there is
-    any edge): a scan or a sharp photo gives over 500, a phone photo with some blur 130-490."""
-    gradient = cv2.convertScaleAbs(cv2.Sobel(grey, cv2.CV_16S, 1, 0, ksize=3), alpha=0.25)
-    hist = cv2.calcHist([gradient], [0], None, [256], [0, 256]).ravel()
-    hist[:6] = 0  # flat paper and ink
-    return 4 * _percentile(hist, 90) if hist.sum() >= 100 else 0.0
-
-
 def binarise(grey: np.ndarray, text_height: float) -> np.ndarray:
     block = int(max(15, text_height * 2.5)) | 1
     return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 12)
@@ -415,7 +403,5 @@ def prepare_page(image: np.ndarray, clean: bool = True) -> Prepared:
     rules = rules_mask(binary, height * scale)
     out = normalise_contrast(grey, binary)
     out[rules > 0] = 255
-    if edge_sharpness(out) >= SHARP_EDGES:
-        out = cv2.GaussianBlur(out, (3, 3), 0)
     ink_share = float(((binary < 128) & (rules == 0)).mean())
     return Prepared(out, cropped, skew, scale, dewarped, ink_share, height)
