@@ -310,38 +310,6 @@ def join_dots(grey: np.ndarray) -> tuple[np.ndarray, float]:
     return grey, 0.0
 
 
-def _line_bows(grey: np.ndarray, text_h: float) -> list[tuple[float, float]]:
-    """(middle y, bow q) of each long text line, px of `grey`: found on the page at half size when its letters are
-    big enough (a bow is tens of pixels; labelling the page's lines costs a quarter as much there)."""
-    factor = 1  # at half size the fitted bows come out different enough to cost dot-matrix pages their figures
-    if factor > 1:
-        grey = cv2.resize(grey, (grey.shape[1] // factor, grey.shape[0] // factor), interpolation=cv2.INTER_AREA)
-        text_h /= factor
-    w = grey.shape[1]
-    ink = _ink(grey)
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(text_h * 1.2)), 1))
-    smear = cv2.dilate(ink, kernel)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
-    step = max(4, int(text_h))
-    rows: list[tuple[float, float]] = []
-    for i in range(1, count):
-        x, y, bw, bh, _area = stats[i]
-        if bw < 0.3 * w or bh > text_h * 2.5 or bh < text_h * 0.5:
-            continue
-        ys, xs = np.nonzero(labels[y:y + bh, x:x + bw] == i)
-        bins = xs // step
-        sums = np.bincount(bins, weights=ys)
-        counts = np.bincount(bins)
-        keep = counts > 0
-        cy = y + sums[keep] / counts[keep]
-        cx = (x + (np.nonzero(keep)[0] + 0.5) * step) / w
-        if len(cx) < 8:
-            continue
-        q, _b, c = np.polyfit(cx, cy, 2)
-        rows.append((float(c) * factor, float(q) * factor))
-    return rows
-
-
 def dewarp(grey: np.ndarray, text_h: float) -> tuple[np.ndarray, bool]:
     """Straightens text lines that bow (a curled page). Each long text line is fitted with y = c + b·u + q·u²
     (u = x / width); the bows q are fitted as a straight function of the height on the page, q(y) = q0 + q1·y, and
@@ -349,7 +317,26 @@ def dewarp(grey: np.ndarray, text_h: float) -> tuple[np.ndarray, bool]:
     h, w = grey.shape
     if text_h <= 0:
         return grey, False
-    rows = _line_bows(grey, text_h)
+    ink = _ink(grey)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(text_h * 1.2)), 1))
+    smear = cv2.dilate(ink, kernel)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
+    rows: list[tuple[float, float]] = []  # (middle y, bow q)
+    for i in range(1, count):
+        x, y, bw, bh, _area = stats[i]
+        if bw < 0.3 * w or bh > text_h * 2.5 or bh < text_h * 0.5:
+            continue
+        ys, xs = np.nonzero(labels[y:y + bh, x:x + bw] == i)
+        bins = xs // max(4, int(text_h))
+        sums = np.bincount(bins, weights=ys)
+        counts = np.bincount(bins)
+        keep = counts > 0
+        cy = y + sums[keep] / counts[keep]
+        cx = (x + (np.nonzero(keep)[0] + 0.5) * max(4, int(text_h))) / w
+        if len(cx) < 8:
+            continue
+        q, _b, c = np.polyfit(cx, cy, 2)
+        rows.append((float(c), float(q)))
     if len(rows) < 4:
         return grey, False
     mids = np.array([r[0] for r in rows])
