@@ -34,8 +34,9 @@ async def fake_model() -> AsyncIterator[FakeModel]:
 
 @pytest.fixture
 def bot_settings_overrides(fake_model: FakeModel) -> dict[str, Any]:
+    # A generous timeout: a loaded CI machine can take seconds to answer; the hang case only waits it out.
     return {"regos_gateway_url": "http://127.0.0.1:9/gateway/out", "openai_api_key": "sk-sandbox",
-            "openai_base_url": fake_model.base_url, "openai_model": "fake", "openai_timeout": 1.5}
+            "openai_base_url": fake_model.base_url, "openai_model": "fake", "openai_timeout": 6.0}
 
 
 @pytest.fixture
