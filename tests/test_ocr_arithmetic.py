@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import cv2
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
 from services.ocr import Word, extract_fields
 from services.ocr import document as ocr_document
-from services.ocr.engine import split_bands
+from services.ocr.engine import BAND_MARGIN, recognise_band, split_bands
 from services.ocr.layout import group_lines
 from services.ocr.numbers import boxed_tin, digit_confusions, misread_cost, misread_distance, money, parse_amount
 from services.ocr.preprocess import typed_bars
 from services.ocr.table import extract_items, is_unit
 from services.ocr.totals import _anchor_on_words, _split_total
+from tests.ocr_support import requires_tesseract
 
 tins = st.from_regex(r"[1-9][0-9]{8}", fullmatch=True)
 amounts = st.decimals(min_value=Decimal("1000.00"), max_value=Decimal("99999999.99"), places=2, allow_nan=False)
@@ -139,6 +141,31 @@ def test_bands_cut_between_lines() -> None:
     for top, band in bands:
         assert (band[0] == 255).all() or top == 0  # every cut runs through white
     assert split_bands(page, 1) == [(0, page)]
+
+
+def test_bands_share_the_text_and_leave_blank_paper_out() -> None:
+    """Text only in the top third: the cut falls within the text (equal shares of it, since Tesseract's time follows
+    the text), in the widest gap near there, and the blank paper below makes no band of its own (on a band of blank
+    paper alone Tesseract takes the grain for ink and reads hundreds of "words" in seconds)."""
+    page = np.full((1800, 800), 250, np.uint8)
+    tops = [40, 100, 160, 220, 330, 390, 450, 510]  # a wider gap (80 px) after the fourth line
+    for top in tops:
+        page[top:top + 30, 50:750] = 0
+    page[:, 20:22] = 0  # a vertical rule down the whole page does not hide the gaps between lines
+    bands = split_bands(page, 2)
+    assert [top for top, _ in bands] == [0, 290]
+    assert bands[-1][0] + bands[-1][1].shape[0] == page.shape[0]  # the blank rest stays with the last band
+    blank_bottom = np.full((1800, 800), 250, np.uint8)
+    blank_bottom[40:70, 50:750] = 0
+    assert len(split_bands(blank_bottom, 2)) == 1
+
+
+@requires_tesseract
+def test_a_band_is_read_with_margins_in_page_coordinates() -> None:
+    band = np.full((60, 400), 255, np.uint8)
+    cv2.putText(band, "TOTAL 125", (10, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)
+    words, _, _ = recognise_band(band, "eng", 0, 1000, BAND_MARGIN)
+    assert words and all(1000 <= w.top < 1060 for w in words)
 
 
 def test_default_pool_closes() -> None:

@@ -196,3 +196,31 @@ async def test_dot_matrix_photo_totals_add_up() -> None:
     total_right = result.value("total") == Decimal(truth["total"])
     assert total_right or codes & {"totals_mismatch", "words_mismatch", "vat_mismatch"}
     assert len(result.items) >= 3
+
+
+class _RecordingPool(OcrPool):
+    """Two workers as far as the band decision knows; the work runs in threads, each step's name recorded."""
+
+    def __init__(self) -> None:
+        super().__init__(2)
+        self.ran: list[str] = []
+
+    async def run(self, fn: Any, *args: Any) -> Any:
+        self.ran.append(fn.__name__)
+        return await asyncio.to_thread(fn, *args)
+
+
+@requires_tesseract
+async def test_a_photo_alone_is_read_in_bands_and_two_at_once_are_not() -> None:
+    """With workers to spare one photo is cut in bands read side by side (it takes the time of a part of it) and
+    still reads right; while two documents are read at once each page goes whole to one worker."""
+    sample = make_sample(14, "moderate", "waybill", "en")
+    alone = _RecordingPool()
+    result = await read_document(sample.data, pool=alone)
+    assert alone.ran.count("recognise_band") == 2 and "read_page" not in alone.ran
+    assert result.value("total") == Decimal(_truth(sample)["total"])
+    assert result.value("invoice_number") == _truth(sample)["invoice_number"]
+    assert alone.pages_in_flight == 0
+    busy = _RecordingPool()
+    await asyncio.gather(read_document(sample.data, pool=busy), read_document(sample.data, pool=busy))
+    assert busy.ran.count("read_page") == 2 and "recognise_band" not in busy.ran and busy.pages_in_flight == 0

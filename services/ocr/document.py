@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from services.ocr.engine import (
+    BAND_MARGIN,
     PageRead,
     Staged,
     finish_page,
@@ -117,6 +118,7 @@ class OcrPool:
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, min(4, (os.cpu_count() or 2))) if workers is None else workers
+        self.pages_in_flight = 0  # pages of the documents being read now (bands only when workers are left over)
         self._executor: Executor | None = None
 
     def _get(self) -> Executor | None:
@@ -164,8 +166,16 @@ async def read_document(data: bytes, filename: str | None = None, mime: str | No
     `filename` and `mime` a client sent are only hints, never trusted). Never raises for a bad file: what went
     wrong is in `result.problems`."""
     del filename, mime  # the bytes say what the file is
-    started = time.perf_counter()
     pool = pool or default_pool()
+    pool.pages_in_flight += 1  # a document still being decoded counts as one page until its pages are known
+    try:
+        return await _read_document(data, max_pages, max_bytes, pool)
+    finally:
+        pool.pages_in_flight -= 1
+
+
+async def _read_document(data: bytes, max_pages: int, max_bytes: int, pool: OcrPool) -> OcrResult:
+    started = time.perf_counter()
     result = OcrResult()
     result.sha256 = hashlib.sha256(data).hexdigest()
     loaded = await pool.run(_load, data, max_pages, max_bytes)
@@ -214,28 +224,30 @@ async def read_document(data: bytes, filename: str | None = None, mime: str | No
     return result
 
 
-def _idle_cores() -> int:
-    """Cores with nothing to run (a band read in parallel only helps when a core is free to take it)."""
-    cores = os.cpu_count() or 1
-    if not hasattr(os, "getloadavg"):
-        return cores
-    return max(0, round(cores - os.getloadavg()[0]))
-
-
 async def _read_pages(pool: OcrPool, pages: list[tuple[Any, int]]) -> list[PageRead]:
-    """OCR of the pages, in parallel on the pool's workers. When there are fewer pages than workers (a photo),
-    each page is cut across into bands read side by side (when cores are idle), so that one photo takes the time
-    of a part of it."""
-    parts = min(pool.workers // len(pages) if pages else 0, _idle_cores())
+    """OCR of the pages, in parallel on the pool's workers. When the pool has fewer pages in hand than workers (a
+    photo while nothing else is read), each page is cut across into bands read side by side, so that one photo takes
+    the time of a part of it. The pool's own pages in flight decide it, not the machine's load average: that lags by
+    a minute and counts the bot itself."""
+    more = len(pages) - 1  # the document already counts as one page
+    pool.pages_in_flight += more
+    try:
+        return await _read_in_parts(pool, pages, pool.workers // max(1, pool.pages_in_flight))
+    finally:
+        pool.pages_in_flight -= more
+
+
+async def _read_in_parts(pool: OcrPool, pages: list[tuple[Any, int]], parts: int) -> list[PageRead]:
     if parts < 2:
         return list(await asyncio.gather(*(pool.run(read_page, image, index) for image, index in pages)))
-    staged = await asyncio.gather(*(pool.run(stage_page, image, index) for image, index in pages))
+    staged = await asyncio.gather(*(pool.run(stage_page, image, index, None, True) for image, index in pages))
 
     async def recognise(page: Staged) -> PageRead:
         if page.blank:
             return finish_page(page, [], 0.0)
-        bands = split_bands(page.image, parts)
-        reads = await asyncio.gather(*(pool.run(recognise_band, band, page.languages, page.info.index, top)
+        bands = split_bands(page.image, parts, page.rows)
+        margin = BAND_MARGIN if len(bands) > 1 else 0
+        reads = await asyncio.gather(*(pool.run(recognise_band, band, page.languages, page.info.index, top, margin)
                                        for top, band in bands))
         words = [word for band_words, _, _ in reads for word in band_words]
         return finish_page(page, words, max(seconds for _, seconds, _ in reads), sum(cpu for _, _, cpu in reads))

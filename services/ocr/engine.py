@@ -230,10 +230,12 @@ class Staged:
     started: float  # perf_counter when the page's work began (in this process)
     seconds: float  # time spent so far
     cpu: float = 0.0  # CPU seconds spent so far (this process and its Tesseract runs)
+    rows: np.ndarray | None = None  # the page's text per row (`text_rows`), to cut it in bands
 
 
-def stage_page(image: np.ndarray, index: int, languages: str | None = None) -> Staged:
-    """Preprocessing and orientation of one page image (RGB or grey, upright as far as EXIF knows)."""
+def stage_page(image: np.ndarray, index: int, languages: str | None = None, bands: bool = False) -> Staged:
+    """Preprocessing and orientation of one page image (RGB or grey, upright as far as EXIF knows); with `bands`,
+    also what `split_bands` needs to cut it."""
     started = time.perf_counter()
     cpu_started = cpu_seconds()
     limit_threads()
@@ -264,36 +266,65 @@ def stage_page(image: np.ndarray, index: int, languages: str | None = None) -> S
     info.rotation = rotation
     info.languages = languages
     info.width, info.height = grey.shape[1], grey.shape[0]
+    rows = text_rows(grey)[1] if bands else None
     return Staged(grey, info, False, languages, started, time.perf_counter() - started,
-                  cpu_seconds() - cpu_started)
+                  cpu_seconds() - cpu_started, rows)
 
 
-def split_bands(image: np.ndarray, parts: int) -> list[tuple[int, np.ndarray]]:
-    """The page cut across into `parts` bands of about equal height, each cut through a blank gap between lines
-    of text (never through a line), as (top, band); the whole page when no such gap is near."""
-    h = image.shape[0]
+def text_rows(image: np.ndarray) -> tuple[int, np.ndarray]:
+    """The page's ink threshold (Otsu over the whole page) and, per row, the pixels of ink that are not part of a
+    vertical rule: rows of a table between its lines of text count as blank, so a table can be cut across too."""
+    threshold, ink = cv2.threshold(image, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((41, 1), np.uint8))
+    return int(threshold), (ink - rules).sum(axis=1, dtype=np.int64)
+
+
+def _blank_runs(blank: np.ndarray) -> list[tuple[int, int]]:
+    """(first row, length) of each run of blank rows."""
+    edges = np.diff(np.concatenate([[0], blank.astype(np.int8), [0]]))
+    starts, stops = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
+    return [(int(a), int(b - a)) for a, b in zip(starts, stops, strict=True)]
+
+
+def split_bands(image: np.ndarray, parts: int, rows: np.ndarray | None = None) -> list[tuple[int, np.ndarray]]:
+    """The page cut across into `parts` bands of about equal text (Tesseract's time follows the text), as
+    (top, band), each cut in the middle of a gap between lines of text, the wider gaps preferred (between a heading
+    and a table rather than between two lines of one cell); bands with no text are dropped; the whole page when no
+    gap is near. `rows`: the page's `text_rows` when known."""
+    h, w = image.shape[:2]
     if parts < 2 or h < 400:
         return [(0, image)]
-    blank = (image < 128).mean(axis=1) < 0.001
+    if rows is None:
+        rows = text_rows(image)[1]
+    runs = [(top, length) for top, length in _blank_runs(rows < 0.001 * w) if length >= 6 and 0 < top < h - length]
+    share = np.cumsum(rows) / max(1, int(rows.sum()))
     cuts = [0]
     for k in range(1, parts):
-        aim = h * k // parts
-        rows = np.nonzero(blank[max(cuts[-1] + 50, aim - h // 8): aim + h // 8])[0]
-        if len(rows) == 0:
-            continue
-        offset = max(cuts[-1] + 50, aim - h // 8)
-        cuts.append(int(offset + rows[np.argmin(np.abs(rows + offset - aim))]))
+        aim = int(np.searchsorted(share, k / parts))
+        near = [(abs(top + length // 2 - aim) - 3 * length, top + length // 2) for top, length in runs
+                if abs(top + length // 2 - aim) <= h // 8 and top + length // 2 > cuts[-1] + 50]
+        if near:
+            cuts.append(min(near)[1])
     cuts.append(h)
-    return [(top, image[top:bottom]) for top, bottom in itertools.pairwise(cuts) if bottom - top > 10]
+    bands = [(top, image[top:bottom]) for top, bottom in itertools.pairwise(cuts)
+             if bottom - top > 10 and rows[top:bottom].sum() >= 0.0005 * w * (bottom - top)]
+    return bands or [(0, image)]
 
 
-def recognise_band(band: np.ndarray, languages: str, page: int, top: int) -> tuple[list[Word], float, float]:
-    """The words of one band of a page, in page coordinates, with the seconds and the CPU seconds it took."""
+BAND_MARGIN = 24  # white rows above and below a band: Tesseract misreads a line that touches the image's edge
+
+
+def recognise_band(band: np.ndarray, languages: str, page: int, top: int, margin: int = 0,
+                   ) -> tuple[list[Word], float, float]:
+    """The words of one band of a page, in page coordinates, with the seconds and the CPU seconds it took; `margin`
+    white rows are added above and below it first (a band cut from a page: `BAND_MARGIN`)."""
     started = time.perf_counter()
     cpu_started = cpu_seconds()
     limit_threads()
-    words = recognise(band, languages, page=page)
-    shifted = [Word(w.text, w.conf, w.left, w.top + top, w.width, w.height, w.page, w.block + top * 1000, w.line)
+    padded = cv2.copyMakeBorder(band, margin, margin, 0, 0, cv2.BORDER_CONSTANT, value=255) if margin else band
+    words = recognise(padded, languages, page=page)
+    shift = top - margin
+    shifted = [Word(w.text, w.conf, w.left, w.top + shift, w.width, w.height, w.page, w.block + top * 1000, w.line)
                for w in words]
     return shifted, time.perf_counter() - started, cpu_seconds() - cpu_started
 
