@@ -1,9 +1,9 @@
 """Invoice OCR on the generated set: per-field accuracy per degradation level, and seconds per page beside plain
 `tesseract` (the CLI, all four languages, on the same JPEG, measured in the same run, one page at a time,
 OMP_THREAD_LIMIT=1 for both), and how the event loop fares while four documents are read at once. Seconds are
-wall-clock (ours reads a photo in bands side by side when the pool has workers to spare; the baseline never does), so CPU
-seconds per page are given for both too: ours for preprocessing and OCR of the pages (the Tesseract runs included,
-decoding and field extraction not), the baseline's for its whole run.
+wall-clock (ours reads a photo in bands side by side when the pool has workers to spare; the baseline never does),
+so CPU seconds per page are given for both too: ours for preprocessing and OCR of the pages (the Tesseract runs
+included, decoding and field extraction not), the baseline's for its whole run.
 
     python benchmarks/ocr.py [--per-level 20] [--levels none,mild,moderate,harsh] [--jobs 2] [--cache DIR]
 
