@@ -44,7 +44,7 @@ BACKGROUND = BackgroundTasks()  # the app's spawn(), as the bot hands it to hand
 @pytest.fixture
 async def fake(start_fake_regos: FakeRegosFactory) -> FakeRegos:
     return await start_fake_regos(
-        seed=21, start_date=START, days=5, receipts_per_day=25, rate_limit=False, webhook_retry_delay=0.05
+        seed=21, start_date=START, days=5, receipts_per_day=12, webhook_retry_delay=0.05
     )
 
 
@@ -56,7 +56,7 @@ async def company(session_factory: async_sessionmaker[AsyncSession], fake: FakeR
         connection = (await session.execute(select(RegosConnection))).scalar_one()
         connection.settings = {**(connection.settings or {}), "receipt_details": True}
     # The day is synced first, so an event changes an existing picture.
-    client = fast_client(fake)
+    client = fast_client(fake, paced=True)
     result = await sync_company(
         session_factory, company_id, date_from=DAY, date_to=DAY, client=client, archive_dir=tmp_path,
         options=SyncOptions(refresh_stock_levels=False, fetch_details=True),
@@ -183,7 +183,7 @@ async def test_event_for_a_receipt_regos_does_not_return_is_kept_for_retry(
         recorded = await record_event(session, secret, body)
         await session.commit()
     assert recorded is not None and not recorded.duplicate
-    client = fast_client(fake)
+    client = fast_client(fake, paced=True)
     outcome = await process_event(session_factory, recorded.event_row_id, client=client)
     assert outcome.error and "no receipt" in outcome.error
     assert await process_pending_events(session_factory, company, client=client) == 0
@@ -202,7 +202,7 @@ async def test_event_get_replay_backfills_missed_events(
     fake.add_return(receipts[1].uuid, receipts[1].date + 300)
     fake.add_receipt(DAY, stock_id=1)
     fake.emit_event("ItemEdited", {"id": 5})  # stored, nothing to do
-    client = fast_client(fake)
+    client = fast_client(fake, paced=True)
     first = await replay_events(session_factory, company, client=client)
     assert (first.fetched, first.new, first.processed, first.failed) == (4, 4, 4, 0)
     assert_books_match(await read_books(session_factory, company, DAY, DAY), fake.generator)
@@ -228,7 +228,7 @@ async def test_replay_falls_back_to_dates_when_regos_forgot_the_cursor(
         connection = (await session.execute(select(RegosConnection))).scalar_one()
         connection.settings = {**connection.settings, "event_cursor": "expired-event-id"}
     fake.add_receipt(DAY, stock_id=1)
-    client = fast_client(fake)
+    client = fast_client(fake, paced=True)
     result = await replay_events(session_factory, company, client=client)
     await client.aclose()
     assert (result.new, result.processed) == (1, 1)
