@@ -266,17 +266,17 @@ def stage_page(image: np.ndarray, index: int, languages: str | None = None, band
     info.rotation = rotation
     info.languages = languages
     info.width, info.height = grey.shape[1], grey.shape[0]
-    rows = text_rows(grey)[1] if bands else None
+    rows = text_rows(grey) if bands else None
     return Staged(grey, info, False, languages, started, time.perf_counter() - started,
                   cpu_seconds() - cpu_started, rows)
 
 
-def text_rows(image: np.ndarray) -> tuple[int, np.ndarray]:
-    """The page's ink threshold (Otsu over the whole page) and, per row, the pixels of ink that are not part of a
-    vertical rule: rows of a table between its lines of text count as blank, so a table can be cut across too."""
-    threshold, ink = cv2.threshold(image, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+def text_rows(image: np.ndarray) -> np.ndarray:
+    """Per row, the pixels of ink (Otsu over the whole page) that are not part of a vertical rule: rows of a table
+    between its lines of text count as blank, so a table can be cut across too."""
+    _, ink = cv2.threshold(image, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((41, 1), np.uint8))
-    return int(threshold), (ink - rules).sum(axis=1, dtype=np.int64)
+    return (ink - rules).sum(axis=1, dtype=np.int64)
 
 
 def _blank_runs(blank: np.ndarray) -> list[tuple[int, int]]:
@@ -295,7 +295,7 @@ def split_bands(image: np.ndarray, parts: int, rows: np.ndarray | None = None) -
     if parts < 2 or h < 400:
         return [(0, image)]
     if rows is None:
-        rows = text_rows(image)[1]
+        rows = text_rows(image)
     runs = [(top, length) for top, length in _blank_runs(rows < 0.001 * w) if length >= 6 and 0 < top < h - length]
     share = np.cumsum(rows) / max(1, int(rows.sum()))
     cuts = [0]
